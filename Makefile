@@ -1,0 +1,40 @@
+# pupilstats: the README's two commands are `make demo` and `make test`.
+# Both bootstrap .venv from nothing but Python 3.11+ and pip, installing exactly what uv.lock pins.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP  := $(VENV)/.synced
+
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: demo test bench lint install clean
+
+$(STAMP): pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --python $(BIN)/python
+	touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/pupilstats demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .prefect .pytest_cache .ruff_cache

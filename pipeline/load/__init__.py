@@ -1,0 +1,1 @@
+"""Loading input files into the pupil-level store: read, parse, validate, store."""

@@ -1,0 +1,1 @@
+"""Writing statistical releases: guarded, manifested and atomic."""

@@ -1,0 +1,89 @@
+"""The tables of the pupil-level store, created from the one input schema.
+
+Besides one table per input (``pipeline.schema.INPUTS``) the store keeps:
+
+* ``quarantine``: every input row that was not accepted, with the file, line, field,
+  value and reason, so nothing is lost silently;
+* ``loads``: one row per file loaded (its sha256 and row counts);
+* ``statistics_eligible_census``: the census rows that may be used for statistics, i.e.
+  without a research opt-out in force at the census date. Every aggregate reads from it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipeline.schema import INPUTS, InputSchema
+
+_DUCKDB_TYPES: dict[type[pl.DataType], str] = {
+    pl.Utf8: "VARCHAR",
+    pl.Date: "DATE",
+    pl.Boolean: "BOOLEAN",
+    pl.Float64: "DOUBLE",
+    pl.Int64: "BIGINT",
+}
+
+QUARANTINE_DDL = """
+CREATE TABLE IF NOT EXISTS quarantine (
+    load_id VARCHAR NOT NULL,
+    input VARCHAR NOT NULL,
+    delivery VARCHAR NOT NULL,
+    file VARCHAR NOT NULL,
+    line BIGINT,
+    upn VARCHAR,
+    field VARCHAR,
+    value VARCHAR,
+    reason VARCHAR NOT NULL,
+    quarantined_at TIMESTAMP NOT NULL
+)
+"""
+
+LOADS_DDL = """
+CREATE TABLE IF NOT EXISTS loads (
+    load_id VARCHAR PRIMARY KEY,
+    input VARCHAR NOT NULL,
+    delivery VARCHAR NOT NULL,
+    file VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    rows_read BIGINT NOT NULL,
+    rows_accepted BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    loaded_at TIMESTAMP NOT NULL
+)
+"""
+
+ELIGIBLE_VIEW = """
+CREATE OR REPLACE VIEW statistics_eligible_census AS
+SELECT c.*
+FROM census AS c
+WHERE NOT EXISTS (
+    SELECT 1
+    FROM consent AS o
+    WHERE o.upn = c.upn
+      AND o.consent_type = 'research_opt_out'
+      AND o.effective_from <= c.census_date
+      AND (o.withdrawn_on IS NULL OR o.withdrawn_on > c.census_date)
+)
+"""
+"""A pupil with a research opt-out in force at the census date (effective on or before it
+and not withdrawn by then) is excluded from every statistic of that census."""
+
+
+def duckdb_type(dtype: type[pl.DataType] | pl.DataType) -> str:
+    base = dtype if isinstance(dtype, type) else type(dtype)
+    return _DUCKDB_TYPES[base]
+
+
+def input_table_ddl(schema: InputSchema) -> str:
+    columns = ",\n    ".join(f"{c.name} {duckdb_type(c.dtype)}" for c in schema.columns)
+    return f"CREATE TABLE IF NOT EXISTS {schema.name} (\n    {columns}\n)"
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table and view of the store if it does not exist yet."""
+    for schema in INPUTS.values():
+        con.execute(input_table_ddl(schema))
+    con.execute(QUARANTINE_DDL)
+    con.execute(LOADS_DDL)
+    con.execute(ELIGIBLE_VIEW)
