@@ -1,0 +1,56 @@
+"""The errors the disclosure library raises: each names the table, cell or code at fault."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DisclosureError(ValueError):
+    """Base class of every error raised by :mod:`disclosure`."""
+
+
+class HierarchyError(DisclosureError):
+    """A dimension's hierarchy is malformed (cycle, unknown parent, code equal to the total)."""
+
+
+class TableError(DisclosureError):
+    """A table's input frame does not fit its dimensions (unknown codes, duplicates, nulls)."""
+
+
+@dataclass(frozen=True)
+class AdditivityFailure:
+    """One additive relation that does not hold: ``parent`` should equal the sum of its children
+    along ``dimension``, but holds ``value`` while the children sum to ``children_sum``."""
+
+    table: str
+    dimension: str
+    parent: dict[str, str]
+    value: int
+    children_sum: int
+
+    def __str__(self) -> str:
+        coords = ", ".join(f"{k}={v}" for k, v in self.parent.items())
+        return (
+            f"{self.table}: cell ({coords}) = {self.value} but its children along "
+            f"{self.dimension!r} sum to {self.children_sum}"
+        )
+
+
+class AdditivityError(DisclosureError):
+    """Pre-aggregated cells are not additive; ``failures`` lists every failing relation."""
+
+    def __init__(self, failures: list[AdditivityFailure], shown: int = 20) -> None:
+        self.failures = failures
+        lines = [str(f) for f in failures[:shown]]
+        if len(failures) > shown:
+            lines.append(f"... and {len(failures) - shown} more")
+        super().__init__(f"{len(failures)} additive relation(s) fail:\n" + "\n".join(lines))
+
+
+class LinkingError(DisclosureError):
+    """Tables protected together disagree: a shared dimension's total or a shared cell's value."""
+
+
+class ProtectionInfeasibleError(DisclosureError):
+    """No suppression pattern can protect a primary cell (e.g. every alternative is forced
+    published)."""

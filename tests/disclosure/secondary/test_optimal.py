@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from disclosure import DFE, ProtectionInfeasibleError, link_tables
+from disclosure.primary import is_sensitive, upper_protection_levels
+from disclosure.secondary.attacker import AttackerModel
+from disclosure.secondary.optimal import optimal_pattern
+
+from ..cases import region_by_gender
+
+
+def setup():
+    linked = link_tables([region_by_gender()])
+    values = linked.values
+    primary = is_sensitive(values, DFE)
+    levels = upper_protection_levels(values, DFE).astype(float)
+    return linked, values, primary, levels
+
+
+def test_optimal_pattern_is_least_cost_and_proven() -> None:
+    linked, values, primary, levels = setup()
+    costs = values + 1.0
+    result = optimal_pattern(
+        AttackerModel(linked.relations, values, 100.0),
+        linked.relations,
+        primary,
+        levels,
+        np.zeros(linked.size, dtype=bool),
+        costs,
+    )
+    assert result.pattern is not None and result.proven_optimal
+    assert costs[result.pattern].sum() == 3 + 19 + 13 + 11
+    assert result.lower_bound == pytest.approx(46.0)
+    assert result.cuts > 0 and result.rounds >= 1
+
+
+def test_count_costs_pick_four_cells() -> None:
+    linked, values, primary, levels = setup()
+    result = optimal_pattern(
+        AttackerModel(linked.relations, values, 100.0),
+        linked.relations,
+        primary,
+        levels,
+        np.zeros(linked.size, dtype=bool),
+        np.ones(linked.size),
+    )
+    assert result.pattern is not None and result.pattern.sum() == 4
+
+
+def test_optimal_reports_infeasibility() -> None:
+    linked, values, primary, levels = setup()
+    with pytest.raises(ProtectionInfeasibleError):
+        optimal_pattern(
+            AttackerModel(linked.relations, values, 100.0),
+            linked.relations,
+            primary,
+            levels,
+            ~primary,
+            values + 1.0,
+        )
+
+
+def test_round_limit_returns_no_pattern_with_a_note() -> None:
+    linked, values, primary, levels = setup()
+    result = optimal_pattern(
+        AttackerModel(linked.relations, values, 100.0),
+        linked.relations,
+        primary,
+        levels,
+        np.zeros(linked.size, dtype=bool),
+        values + 1.0,
+        max_rounds=1,
+    )
+    assert result.pattern is None and not result.proven_optimal
+    assert "1 rounds" in result.notes[0]
