@@ -1,0 +1,64 @@
+"""Reason codes of quarantined rows, and the metadata that ties an expectation to one.
+
+Every row-level expectation of a suite carries ``meta = {"reason": <code>, "fields": [...]}``:
+the short stable code written to the quarantine's ``reason`` column and the input columns
+whose values are shown to whoever fixes the row. Batch-level expectations carry
+``meta = {"batch": <code>}``; their failure rejects the whole file instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MISSING_REQUIRED = "missing_required"
+"""A required column is blank on this row."""
+CODE_NOT_IN_SET = "code_not_in_set"
+"""A coded column holds a code outside its DfE code set (``pipeline.codes``)."""
+OUT_OF_RANGE = "out_of_range"
+"""A numeric value lies outside the schema's minimum/maximum."""
+UPN_MALFORMED = "upn_malformed"
+"""The UPN is not 13 characters of the form letter, 11 digits, digit or letter."""
+UPN_CHECK_LETTER = "upn_check_letter"
+"""A well-formed UPN whose check letter (or LA number) ``stdnum.gb.upn`` rejects."""
+DUPLICATE_UPN = "duplicate_upn"
+"""The UPN has more than one single or main registration in the same census."""
+DUPLICATE_KEY = "duplicate_key"
+"""Another row has the same natural key (``InputSchema.key``)."""
+DOB_NC_YEAR_MISMATCH = "dob_nc_year_mismatch"
+"""Age on the 31 August before the census date does not match the NC year."""
+ABSENCE_EXCEEDS_POSSIBLE = "absence_exceeds_possible"
+"""Authorised plus unauthorised absence exceeds the possible sessions."""
+UNKNOWN_PUPIL = "unknown_pupil"
+"""The UPN is not on any stored census."""
+
+ROW_REASONS: tuple[str, ...] = (
+    MISSING_REQUIRED,
+    CODE_NOT_IN_SET,
+    OUT_OF_RANGE,
+    UPN_MALFORMED,
+    UPN_CHECK_LETTER,
+    DUPLICATE_UPN,
+    DUPLICATE_KEY,
+    DOB_NC_YEAR_MISMATCH,
+    ABSENCE_EXCEEDS_POSSIBLE,
+    UNKNOWN_PUPIL,
+)
+
+MISSING_COLUMN = "missing_column"
+"""Batch level: a required column is absent from the file."""
+
+SUPERSEDED_BY: dict[str, str] = {UPN_CHECK_LETTER: UPN_MALFORMED}
+"""A row already quarantined for the value reason is not reported again for the key reason
+on the same fields: a malformed UPN is never also a bad check letter."""
+
+
+def row_meta(reason: str, *fields: str) -> dict[str, Any]:
+    """``meta`` of a row-level expectation: its reason code and the columns to report."""
+    if reason not in ROW_REASONS:
+        raise ValueError(f"unknown reason code {reason!r}")
+    return {"reason": reason, "fields": list(fields)}
+
+
+def batch_meta(code: str, column: str) -> dict[str, Any]:
+    """``meta`` of a batch-level expectation: a failure rejects the whole file."""
+    return {"batch": code, "fields": [column]}
