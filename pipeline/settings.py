@@ -32,7 +32,9 @@ class Settings:
 
     @classmethod
     def from_env(cls, db: Path | str | None = None, reports: Path | str | None = None) -> Settings:
-        db_path = Path(db or os.environ.get("PUPILSTATS_DB") or PROJECT_ROOT / "data" / "pupilstats.duckdb")
+        db_path = Path(
+            db or os.environ.get("PUPILSTATS_DB") or PROJECT_ROOT / "data" / "pupilstats.duckdb"
+        )
         reports_dir = Path(
             reports or os.environ.get("PUPILSTATS_REPORTS") or PROJECT_ROOT / "reports"
         )

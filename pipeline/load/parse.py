@@ -18,7 +18,13 @@ from pipeline.schema import InputSchema
 TRUE_TEXT = ("Y", "YES", "TRUE", "1", "T")
 FALSE_TEXT = ("N", "NO", "FALSE", "0", "F")
 
-QUARANTINE_COLUMNS = {LINE: pl.Int64, "upn": pl.Utf8, "field": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8}
+QUARANTINE_COLUMNS = {
+    LINE: pl.Int64,
+    "upn": pl.Utf8,
+    "field": pl.Utf8,
+    "value": pl.Utf8,
+    "reason": pl.Utf8,
+}
 
 
 @dataclass(frozen=True)
@@ -82,8 +88,6 @@ def parse_rows(text_rows: pl.DataFrame, schema: InputSchema) -> ParsedRows:
                 )
             )
     quarantined = (
-        pl.concat(quarantine_parts)
-        if quarantine_parts
-        else pl.DataFrame(schema=QUARANTINE_COLUMNS)
+        pl.concat(quarantine_parts) if quarantine_parts else pl.DataFrame(schema=QUARANTINE_COLUMNS)
     )
     return ParsedRows(rows=typed.filter(~bad_mask), quarantined=quarantined.sort(LINE, "field"))

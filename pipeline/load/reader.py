@@ -139,7 +139,9 @@ def _read_csv(path: Path, schema: InputSchema) -> tuple[pl.DataFrame, pl.DataFra
             for out, index in zip(columns, wanted, strict=True):
                 out.append(record[index])
     except csv.Error as error:
-        raise InputFileError(path, f"line {reader.line_num}: cannot be read as CSV: {error}") from error
+        raise InputFileError(
+            path, f"line {reader.line_num}: cannot be read as CSV: {error}"
+        ) from error
     rows = pl.DataFrame(
         {name: values for name, values in zip(schema.column_names, columns, strict=True)}
         | {LINE: lines},

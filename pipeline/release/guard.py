@@ -15,8 +15,21 @@ from pipeline.errors import ReleaseRefused
 from pipeline.schema import IDENTIFYING_COLUMNS
 
 IDENTIFIER_ALIASES = frozenset(
-    {"name", "names", "surname", "first_name", "forename", "dob", "birth_date", "upn",
-     "postcode", "post_code", "address", "uln", "nhs_number"}
+    {
+        "name",
+        "names",
+        "surname",
+        "first_name",
+        "forename",
+        "dob",
+        "birth_date",
+        "upn",
+        "postcode",
+        "post_code",
+        "address",
+        "uln",
+        "nhs_number",
+    }
 )
 
 _PATTERNS: dict[str, re.Pattern[str]] = {

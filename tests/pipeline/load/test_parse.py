@@ -47,4 +47,6 @@ def test_booleans_accept_y_n_and_refuse_others() -> None:
     parsed = parse_rows(frame, CENSUS)
     assert parsed.rows["fsm_eligible"].to_list() == [True, False]
     assert parsed.rows["fsm6"].to_list() == [True, False]
-    assert parsed.quarantined.select("_line", "field", "value").rows() == [(4, "fsm_eligible", "maybe")]
+    assert parsed.quarantined.select("_line", "field", "value").rows() == [
+        (4, "fsm_eligible", "maybe")
+    ]

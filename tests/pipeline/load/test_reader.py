@@ -57,9 +57,18 @@ def test_rows_with_wrong_field_count_are_kept_as_malformed(tmp_path: Path) -> No
 
 
 def test_windows_1252_and_bom_are_read(tmp_path: Path) -> None:
-    bom = read_rows(write(tmp_path, ("\ufeff" + HEADER + "\n" + ROW + "\n").encode("utf-8")), ABSENCE)
+    bom = read_rows(
+        write(tmp_path, ("\ufeff" + HEADER + "\n" + ROW + "\n").encode("utf-8")), ABSENCE
+    )
     assert bom.rows.height == 1
-    cp = read_rows(write(tmp_path, (HEADER + "\n" + ROW.replace("2025/26", "2025/26é") + "\n").encode("cp1252"), "b.csv"), ABSENCE)
+    cp = read_rows(
+        write(
+            tmp_path,
+            (HEADER + "\n" + ROW.replace("2025/26", "2025/26é") + "\n").encode("cp1252"),
+            "b.csv",
+        ),
+        ABSENCE,
+    )
     assert cp.rows["academic_year"][0] == "2025/26é"
 
 
@@ -70,11 +79,16 @@ def test_windows_1252_and_bom_are_read(tmp_path: Path) -> None:
         (b"\x00\x01\x02binary", "binary"),
         (HEADER.replace(",", ";") + "\n", "semicolons"),
         (HEADER.replace(",", "\t") + "\n", "tabs"),
-        ("academic_year,upn,laestab\n2025/26,x,y\n", r"missing column\(s\) for the absence input: possible_sessions"),
+        (
+            "academic_year,upn,laestab\n2025/26,x,y\n",
+            r"missing column\(s\) for the absence input: possible_sessions",
+        ),
         (HEADER + ",upn\n", "duplicated column"),
     ],
 )
-def test_whole_file_problems_name_the_file(tmp_path: Path, content: str | bytes, message: str) -> None:
+def test_whole_file_problems_name_the_file(
+    tmp_path: Path, content: str | bytes, message: str
+) -> None:
     path = write(tmp_path, content)
     with pytest.raises(InputFileError, match=message) as info:
         read_rows(path, ABSENCE)

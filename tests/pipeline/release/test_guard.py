@@ -11,12 +11,21 @@ from pipeline.release.guard import refuse_identifiers
 
 def test_published_counts_pass() -> None:
     refuse_identifiers(
-        pl.DataFrame({"school": ["Total", "primary", "3592001"], "fsm": ["Y", "N", "Total"], "pupils": ["12", "c", "0"]}),
+        pl.DataFrame(
+            {
+                "school": ["Total", "primary", "3592001"],
+                "fsm": ["Y", "N", "Total"],
+                "pupils": ["12", "c", "0"],
+            }
+        ),
         "funding_fsm",
     )
 
 
-@pytest.mark.parametrize("column", ["upn", "UPN", "postcode", "date_of_birth", "forename", "legal_surname", "dob", "name"])
+@pytest.mark.parametrize(
+    "column",
+    ["upn", "UPN", "postcode", "date_of_birth", "forename", "legal_surname", "dob", "name"],
+)
 def test_identifying_columns_are_refused(column: str) -> None:
     with pytest.raises(ReleaseRefused, match=column):
         refuse_identifiers(pl.DataFrame({column: ["x"], "pupils": ["3"]}), "t")
@@ -24,7 +33,12 @@ def test_identifying_columns_are_refused(column: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "kind"),
-    [("B801200005001", "UPN"), ("WN1 1AA", "postcode"), ("ZZ99 3CZ", "postcode"), ("2014-03-02", "date")],
+    [
+        ("B801200005001", "UPN"),
+        ("WN1 1AA", "postcode"),
+        ("ZZ99 3CZ", "postcode"),
+        ("2014-03-02", "date"),
+    ],
 )
 def test_identifier_shaped_values_are_refused(value: str, kind: str) -> None:
     with pytest.raises(ReleaseRefused, match=kind):

@@ -1,0 +1,1 @@
+"""Aggregations: from statistics-eligible pupil records to tables of counts."""

@@ -1,0 +1,180 @@
+"""Step 2 of a load: validate staged rows and commit them to the input's table.
+
+The staged rows are checked by the input's Great Expectations suite
+(``expectations.run.validate``). Rows failing a row-level expectation join the
+quarantine; a batch-level failure (a required column all blank, too large a share of bad
+rows, ...) rejects the whole file and changes nothing in the input's table. Otherwise the
+accepted rows replace the stored rows of the same delivery (the census of the same census
+date, the results of the same academic year), so re-loading a file is idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from pipeline.errors import BatchRejected, PupilstatsError
+from pipeline.load.reader import LINE
+from pipeline.load.staging import StagedFile, insert_quarantine, quarantine_frame, staging_table
+from pipeline.schema import INPUTS, InputSchema
+
+DEFAULT_MAX_BAD_SHARE = 0.05
+"""A file with more than this share of rows quarantined is rejected as a whole."""
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What loading one file did. Counts add up: read = accepted + quarantined."""
+
+    input: str
+    file: str
+    sha256: str
+    delivery: str
+    rows_read: int
+    rows_accepted: int
+    rows_quarantined: int
+    quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "input": self.input,
+            "file": self.file,
+            "sha256": self.sha256,
+            "delivery": self.delivery,
+            "rows_read": self.rows_read,
+            "rows_accepted": self.rows_accepted,
+            "rows_quarantined": self.rows_quarantined,
+            "quarantined_by_reason": self.quarantined_by_reason,
+        }
+
+
+def staged_file(con: duckdb.DuckDBPyConnection, input_name: str) -> StagedFile:
+    row = con.execute(
+        "SELECT input, load_id, file, sha256, delivery, rows_read, rows_unparsed "
+        "FROM staged_files WHERE input = ?",
+        [input_name],
+    ).fetchall()
+    if not row:
+        raise PupilstatsError(f"no {input_name} file has been staged: load it first")
+    return StagedFile(*row[0])
+
+
+def census_upns(con: duckdb.DuckDBPyConnection) -> pl.Series:
+    """The UPNs on any stored census: results and registers must name one of them."""
+    return con.sql("SELECT DISTINCT upn FROM census").pl()["upn"]
+
+
+def _replace_delivery(
+    con: duckdb.DuckDBPyConnection, schema: InputSchema, accepted: pl.DataFrame
+) -> None:
+    table = schema.name
+    if schema.replaced_by:
+        keys = accepted.select(schema.replaced_by).unique()
+        con.register("delivery_keys", keys.to_arrow())
+        match = " AND ".join(f"t.{c} = k.{c}" for c in schema.replaced_by)
+        con.execute(
+            f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM delivery_keys k WHERE {match})"
+        )
+        con.unregister("delivery_keys")
+    else:
+        con.execute(f"DELETE FROM {table}")
+    con.register("accepted_rows", accepted.select(schema.column_names).to_arrow())
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM accepted_rows")
+    finally:
+        con.unregister("accepted_rows")
+
+
+def commit_staged(
+    con: duckdb.DuckDBPyConnection,
+    input_name: str,
+    *,
+    max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
+) -> LoadReport:
+    """Validate the staged rows of ``input_name`` and commit the accepted ones."""
+    from expectations.run import validate
+
+    schema = INPUTS[input_name]
+    staged = staged_file(con, input_name)
+    rows = con.sql(f"SELECT * FROM {staging_table(schema)} ORDER BY {LINE}").pl()
+    upns = census_upns(con) if input_name not in ("census", "schools") else None
+    outcome = validate(
+        rows, input_name, census_upns=upns, max_bad_share=max_bad_share, file=staged.file
+    )
+    quarantined_lines = outcome.quarantined[LINE].n_unique()
+    total_bad = staged.rows_unparsed + quarantined_lines
+    reasons = list(outcome.batch_failures)
+    if staged.rows_read and total_bad / staged.rows_read > max_bad_share and not reasons:
+        reasons.append(
+            f"{total_bad} of {staged.rows_read} rows ({total_bad / staged.rows_read:.1%}) are bad, "
+            f"more than the limit of {max_bad_share:.0%}"
+        )
+    if reasons:
+        raise BatchRejected(staged.file, reasons)
+    gx_quarantine = outcome.quarantined.rename({"expectation": "reason"})
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _replace_delivery(con, schema, outcome.accepted)
+        con.execute(
+            "DELETE FROM quarantine WHERE input = ? AND delivery = ? AND load_id <> ?",
+            [schema.name, staged.delivery, staged.load_id],
+        )
+        insert_quarantine(
+            con,
+            quarantine_frame(
+                [gx_quarantine],
+                load_id=staged.load_id,
+                input_name=schema.name,
+                delivery=staged.delivery,
+                file=staged.file,
+            ),
+        )
+        by_reason = dict(
+            con.execute(
+                "SELECT reason, count(DISTINCT line) FROM quarantine WHERE load_id = ? "
+                "GROUP BY reason ORDER BY reason",
+                [staged.load_id],
+            ).fetchall()
+        )
+        report = LoadReport(
+            input=schema.name,
+            file=staged.file,
+            sha256=staged.sha256,
+            delivery=staged.delivery,
+            rows_read=staged.rows_read,
+            rows_accepted=outcome.accepted.height,
+            rows_quarantined=total_bad,
+            quarantined_by_reason=by_reason,
+        )
+        if report.rows_accepted + report.rows_quarantined != report.rows_read:
+            raise PupilstatsError(
+                f"{staged.file}: counts do not add up: read {report.rows_read}, accepted "
+                f"{report.rows_accepted}, quarantined {report.rows_quarantined}"
+            )
+        con.execute(
+            "DELETE FROM loads WHERE input = ? AND delivery = ?", [schema.name, staged.delivery]
+        )
+        con.execute(
+            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                staged.load_id,
+                schema.name,
+                staged.delivery,
+                staged.file,
+                staged.sha256,
+                report.rows_read,
+                report.rows_accepted,
+                report.rows_quarantined,
+                datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+        con.execute(f"DROP TABLE {staging_table(schema)}")
+        con.execute("DELETE FROM staged_files WHERE input = ?", [schema.name])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return report

@@ -1,0 +1,89 @@
+"""The release manifest: what a release holds and how to rebuild its additive relations.
+
+``manifest.json`` names each table's CSV with its sha256, its dimensions (the column, the
+total code and the parent of every other code, so anyone can rebuild which cells add up
+to which), its measure, its suppression symbol, rounding base, threshold, cell counts and
+the audit's verdict, plus the release id, flow, profile, time and the sha256 of each input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from disclosure import Dimension, Profile
+
+
+@dataclass(frozen=True)
+class InputDigest:
+    """One input file a release was computed from."""
+
+    input: str
+    file: str
+    sha256: str
+
+
+def dimension_entry(dimension: Dimension) -> dict[str, Any]:
+    return {
+        "column": dimension.name,
+        "total": dimension.total,
+        "parents": {
+            code: dimension.parents[code] for code in dimension.codes if code != dimension.total
+        },
+    }
+
+
+def profile_entry(profile: Profile) -> dict[str, Any]:
+    return {
+        "name": profile.name,
+        "threshold": profile.threshold,
+        "symbol": profile.symbol,
+        "zeros_safe": profile.zeros_safe,
+        "rounding_base": profile.rounding_base,
+    }
+
+
+def table_entry(
+    *,
+    name: str,
+    file: str,
+    sha256: str,
+    dimensions: tuple[Dimension, ...],
+    measure: str,
+    profile: Profile,
+    summary: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "file": file,
+        "sha256": sha256,
+        "dimensions": [dimension_entry(d) for d in dimensions],
+        "measure": {"column": measure, "kind": "count"},
+        "symbols": {"suppressed": profile.symbol},
+        "rounding_base": profile.rounding_base,
+        "threshold": profile.threshold,
+        **{k: v for k, v in summary.items() if k not in {"name", "table"}},
+    }
+
+
+def build_manifest(
+    *,
+    release_id: str,
+    flow: str,
+    profile: Profile,
+    created_at: str,
+    reference_date: str,
+    inputs: list[InputDigest],
+    tables: list[dict[str, Any]],
+    audit: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "release_id": release_id,
+        "flow": flow,
+        "profile": profile_entry(profile),
+        "created_at": created_at,
+        "reference_date": reference_date,
+        "inputs": [{"input": i.input, "file": i.file, "sha256": i.sha256} for i in inputs],
+        "tables": tables,
+        "audit": audit,
+    }

@@ -1,0 +1,139 @@
+"""Writing a release atomically: all of it, audited, or nothing.
+
+A release is assembled in a hidden ``.partial-<id>`` folder beside the releases and renamed
+to ``<id>`` only when every table is written, guarded against identifiers and the audit
+has passed. A run that fails or is killed leaves no folder that looks like a release, and
+the next run removes any stale partial folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from disclosure import Dimension, Profile
+from pipeline.errors import ReleaseRefused
+from pipeline.release.guard import refuse_identifiers
+from pipeline.release.manifest import InputDigest, build_manifest, table_entry
+
+PARTIAL_PREFIX = ".partial-"
+
+
+@dataclass(frozen=True)
+class ReleaseTable:
+    """One protected table ready to publish: its published cells and how to read them."""
+
+    name: str
+    dimensions: tuple[Dimension, ...]
+    measure: str
+    cells: pl.DataFrame
+    """One Utf8 column per dimension and the measure column (an integer as text, or the
+    suppression symbol). Nothing else: no true values, no statuses."""
+    summary: dict[str, Any]
+
+
+def new_release_id(flow: str, reference: str, now: datetime) -> str:
+    return f"{flow}-{reference}-{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_partials(releases_dir: Path) -> list[Path]:
+    """Delete partial release folders left by runs that failed or were killed."""
+    if not releases_dir.exists():
+        return []
+    stale = sorted(p for p in releases_dir.iterdir() if p.name.startswith(PARTIAL_PREFIX))
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
+
+
+def write_release(
+    *,
+    releases_dir: Path,
+    flow: str,
+    reference_date: str,
+    profile: Profile,
+    tables: list[ReleaseTable],
+    inputs: list[InputDigest],
+    audit: dict[str, Any],
+) -> Path:
+    """Write ``tables`` as one release under ``releases_dir`` and return its folder."""
+    if not audit.get("passed"):
+        raise ReleaseRefused(
+            f"the audit did not pass ({audit.get('failures', '?')} failing cell(s)): "
+            "nothing was released"
+        )
+    for table in tables:
+        expected = [d.name for d in table.dimensions] + [table.measure]
+        if table.cells.columns != expected:
+            raise ReleaseRefused(
+                f"table {table.name!r} has columns {table.cells.columns}, expected {expected}"
+            )
+        refuse_identifiers(table.cells, table.name)
+    releases_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(releases_dir)
+    now = datetime.now(UTC)
+    release_id = new_release_id(flow, reference_date, now)
+    partial = releases_dir / f"{PARTIAL_PREFIX}{release_id}"
+    final = releases_dir / release_id
+    partial.mkdir()
+    try:
+        entries = []
+        for table in tables:
+            file = f"{table.name}.csv"
+            path = partial / file
+            table.cells.write_csv(path, line_terminator="\n")
+            entries.append(
+                table_entry(
+                    name=table.name,
+                    file=file,
+                    sha256=_sha256(path),
+                    dimensions=table.dimensions,
+                    measure=table.measure,
+                    profile=profile,
+                    summary=table.summary,
+                )
+            )
+        manifest = build_manifest(
+            release_id=release_id,
+            flow=flow,
+            profile=profile,
+            created_at=now.isoformat(timespec="seconds"),
+            reference_date=reference_date,
+            inputs=inputs,
+            tables=entries,
+            audit=audit,
+        )
+        (partial / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, sort_keys=False) + "\n"
+        )
+        for path in partial.iterdir():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+        _fsync_dir(partial)
+        os.rename(partial, final)
+        _fsync_dir(releases_dir)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return final

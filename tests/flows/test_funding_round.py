@@ -1,0 +1,79 @@
+"""The funding round end to end: synthetic borough in, audited release out."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.synthetic import generate_borough, write_borough
+
+CENSUS_DATE = date(2025, 10, 2)
+
+
+@pytest.fixture(scope="module")
+def borough_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("borough")
+    write_borough(generate_borough(pupils=6_000, seed=11, defects=0.01), out)
+    return out
+
+
+def run_round(borough_dir: Path, work: Path):
+    from flows.funding_round import funding_round
+
+    return funding_round(
+        census_date=CENSUS_DATE,
+        input_dir=borough_dir,
+        db=work / "store.duckdb",
+        reports=work / "reports",
+    )
+
+
+def published_counts(release: Path) -> list[int]:
+    counts = []
+    for table in json.loads((release / "manifest.json").read_text())["tables"]:
+        with (release / table["file"]).open() as handle:
+            measure = table["measure"]["column"]
+            counts += [int(r[measure]) for r in csv.DictReader(handle) if r[measure] != "c"]
+    return counts
+
+
+def test_funding_round_releases_audited_tables_with_no_small_counts(
+    prefect_harness: None, borough_dir: Path, tmp_path: Path
+) -> None:
+    result = run_round(borough_dir, tmp_path)
+    release = result.release
+    assert release.parent == tmp_path / "reports" / "releases"
+    manifest = json.loads((release / "manifest.json").read_text())
+    assert manifest["flow"] == "funding-round"
+    assert manifest["audit"]["passed"] is True
+    assert {i["input"] for i in manifest["inputs"]} == {"schools", "census", "consent"}
+    assert len(manifest["tables"]) == 6
+    for table in manifest["tables"]:
+        assert (release / table["file"]).exists()
+        assert table["primary"] > 0 or table["name"] == "funding_key_stage"
+        school = table["dimensions"][0]
+        assert school["column"] == "school" and school["total"] == "Total"
+        assert set(school["parents"].values()) >= {"Total", "primary", "secondary"}
+    counts = published_counts(release)
+    assert counts and not [c for c in counts if 1 <= c <= 2]
+    census = next(r for r in result.loads if r.input == "census")
+    assert census.rows_quarantined > 0
+    assert census.rows_read == census.rows_accepted + census.rows_quarantined
+    assert result.excluded_by_opt_out > 0
+    assert not [p for p in release.parent.iterdir() if p.name.startswith(".partial-")]
+
+
+def test_same_inputs_give_byte_identical_tables(
+    prefect_harness: None, borough_dir: Path, tmp_path: Path
+) -> None:
+    first = run_round(borough_dir, tmp_path / "a").release
+    second = run_round(borough_dir, tmp_path / "b").release
+    assert first.name != second.name
+    tables = sorted(p.name for p in first.glob("*.csv"))
+    assert tables == sorted(p.name for p in second.glob("*.csv"))
+    for name in tables:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name

@@ -1,0 +1,53 @@
+"""The command line: bad input gives one clear error naming the file, and a non-zero exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.schema import CENSUS, CONSENT, SCHOOLS
+
+runner = CliRunner()
+
+
+def borough_folder(tmp_path: Path, census_text: str | bytes) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "schools.csv").write_text(",".join(SCHOOLS.column_names) + "\n")
+    (folder / "consent.csv").write_text(",".join(CONSENT.column_names) + "\n")
+    path = folder / "census.csv"
+    if isinstance(census_text, bytes):
+        path.write_bytes(census_text)
+    else:
+        path.write_text(census_text)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("census", "message"),
+    [
+        ("census_date,upn\n2025-10-02,B801200005001\n", "missing column(s) for the census input"),
+        (";".join(CENSUS.column_names) + "\n", "separated by semicolons"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+    ],
+)
+def test_bad_census_file_is_one_clear_error(
+    tmp_path: Path, census: str | bytes, message: str
+) -> None:
+    folder = borough_folder(tmp_path, census)
+    result = runner.invoke(app, ["load", str(folder), "--db", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert str(folder / "census.csv") in result.output.replace("\n", "")
+    assert "Traceback" not in result.output
+
+
+def test_missing_input_folder_is_reported(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["load", str(tmp_path / "nowhere"), "--db", str(tmp_path / "s.duckdb")]
+    )
+    assert result.exit_code == 1
+    assert "input folder not found" in result.output
