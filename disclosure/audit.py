@@ -26,6 +26,7 @@ import polars as pl
 
 from disclosure.linking import LinkedCells, link_tables
 from disclosure.profile import Profile
+from disclosure.solver import new_solver
 from disclosure.table import Table
 
 if TYPE_CHECKING:
@@ -190,9 +191,7 @@ class _AttackerLP:
         published = ~hidden
         rhs = -(relations[touched][:, published] @ linked.values[published].astype(np.float64))
         self.sub = sub
-        solver = highspy.Highs()
-        solver.setOptionValue("output_flag", False)
-        solver.setOptionValue("threads", 1)
+        solver = new_solver()
         solver.setOptionValue("presolve", "off")
         n = len(self.cells)
         empty_i = np.array([], dtype=np.int32)

@@ -22,17 +22,10 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from disclosure.solver import new_solver
+
 TOLERANCE = 1e-6
 INFINITY = highspy.kHighsInf
-
-
-def new_solver() -> highspy.Highs:
-    """A silent, single-threaded HiGHS instance (same answers every run)."""
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    solver.setOptionValue("threads", 1)
-    solver.setOptionValue("random_seed", 0)
-    return solver
 
 
 @dataclass(frozen=True)

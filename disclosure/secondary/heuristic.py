@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.errors import ProtectionInfeasibleError
-from disclosure.secondary.attacker import new_solver
+from disclosure.solver import new_solver
 
 _MOVED = 1e-7
 

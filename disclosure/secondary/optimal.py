@@ -25,7 +25,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.errors import ProtectionInfeasibleError
-from disclosure.secondary.attacker import TOLERANCE, AttackerModel, Cut, new_solver
+from disclosure.secondary.attacker import TOLERANCE, AttackerModel, Cut
+from disclosure.solver import new_solver
 
 MAX_NODES = 200_000
 MAX_ROUNDS = 300
