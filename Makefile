@@ -32,6 +32,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --group bench --python $(BIN)/python
 	$(BIN)/python -m bench
 
 lint: $(STAMP)

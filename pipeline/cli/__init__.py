@@ -1,0 +1,22 @@
+"""The ``pupilstats`` command line: one module per group of commands.
+
+Importing a command module registers its commands on :data:`app`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from pipeline.cli import data_commands, demo, funding  # noqa: F401  (register commands)
+from pipeline.cli.app import app, errors
+from pipeline.errors import PupilstatsError
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    try:
+        app()
+    except PupilstatsError as error:
+        errors.print(f"error: {error}")
+        sys.exit(1)

@@ -1,0 +1,64 @@
+"""The ``pupilstats`` Typer application and what every command shares.
+
+Heavy libraries (Prefect, Great Expectations, SciPy) are imported inside the commands that
+need them, so ``pupilstats --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pipeline.errors import PupilstatsError
+from pipeline.settings import PROJECT_ROOT
+
+app = typer.Typer(
+    help="Disclosure-controlled statistics from a local authority's pupil records.",
+    no_args_is_help=True,
+)
+run_app = typer.Typer(
+    help="Run a flow once (Prefect's temporary local server; no server to start).",
+    no_args_is_help=True,
+)
+app.add_typer(run_app, name="run")
+
+console = Console()
+errors = Console(stderr=True)
+
+DEFAULT_CENSUS_DATE = date(2025, 10, 2)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB store (default: $PUPILSTATS_DB or data/pupilstats.duckdb)"),
+]
+ReportsOption = Annotated[
+    Path | None, typer.Option("--reports", help="Output folder (default: reports/)")
+]
+
+
+def prefect_defaults() -> None:
+    """Quiet, offline-friendly Prefect defaults (a user's own settings win)."""
+    os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def fail(error: Exception) -> typer.Exit:
+    """Print one clear error line (no traceback) and return the exit to raise."""
+    errors.print(f"[bold red]error:[/] {error}", highlight=False)
+    return typer.Exit(code=1)
+
+
+def parse_date(option: str, value: str) -> date:
+    """``value`` as a date, or a clear error naming the option."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(PupilstatsError(f"{option} {value!r} is not a date YYYY-MM-DD")) from None

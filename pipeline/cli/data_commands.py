@@ -1,0 +1,66 @@
+"""``pupilstats generate`` and ``pupilstats load``: getting pupil-level files into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pipeline.cli.app import DbOption, app, console, fail, prefect_defaults
+from pipeline.errors import PupilstatsError
+from pipeline.settings import DEFAULT_SYNTHETIC_DIR, Settings
+
+if TYPE_CHECKING:
+    from pipeline.load.commit import LoadReport
+
+
+@app.command()
+def generate(
+    pupils: Annotated[int, typer.Option(help="Number of pupils on the census")] = 48_000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files")] = 7,
+    out: Annotated[Path, typer.Option(help="Output folder")] = DEFAULT_SYNTHETIC_DIR,
+    format: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+    defects: Annotated[float, typer.Option(help="Share of census rows made bad, e.g. 0.01")] = 0.0,
+    la: Annotated[int, typer.Option(help="LA number")] = 359,
+) -> None:
+    """Generate a synthetic borough (no real person's data)."""
+    from pipeline.synthetic import generate_borough, write_borough
+
+    if format not in ("csv", "parquet"):
+        raise fail(PupilstatsError(f"--format must be csv or parquet, not {format!r}"))
+    borough = generate_borough(pupils=pupils, seed=seed, la_number=la, defects=defects)
+    written = write_borough(borough, out, fmt=format)
+    for name, path in written.items():
+        console.print(f"{name:>8}  {path}")
+
+
+def print_loads(reports: list[LoadReport]) -> None:
+    """One line per input: rows read, accepted and quarantined (by reason)."""
+    for r in reports:
+        reasons = ", ".join(f"{k} {v}" for k, v in r.quarantined_by_reason.items())
+        console.print(
+            f"{r.input:>8}  read {r.rows_read:>6}  accepted {r.rows_accepted:>6}  "
+            f"quarantined {r.rows_quarantined:>4}" + (f"  ({reasons})" if reasons else ""),
+            highlight=False,
+        )
+
+
+@app.command()
+def load(
+    folder: Annotated[Path, typer.Argument(help="Folder with census.csv, schools.csv, ...")],
+    db: DbOption = None,
+) -> None:
+    """Load a borough's input files into the store: parse, validate, quarantine, commit."""
+    prefect_defaults()
+    from pipeline.load.inputs import commit_inputs, find_input_files, stage_inputs
+    from pipeline.store import open_store
+
+    settings = Settings.from_env(db=db)
+    try:
+        with open_store(settings.db_path) as con:
+            staged = stage_inputs(con, find_input_files(folder))
+            reports = commit_inputs(con, [s.input for s in staged])
+    except PupilstatsError as error:
+        raise fail(error) from None
+    print_loads(reports)
