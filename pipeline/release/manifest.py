@@ -52,13 +52,16 @@ def table_entry(
     measure: str,
     profile: Profile,
     summary: dict[str, Any],
+    measure_kind: str = "count",
+    derived: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     return {
         "name": name,
         "file": file,
         "sha256": sha256,
         "dimensions": [dimension_entry(d) for d in dimensions],
-        "measure": {"column": measure, "kind": "count"},
+        "measure": {"column": measure, "kind": measure_kind},
+        "derived": derived or [],
         "symbols": {"suppressed": profile.symbol},
         "rounding_base": profile.rounding_base,
         "threshold": profile.threshold,
@@ -76,6 +79,7 @@ def build_manifest(
     inputs: list[InputDigest],
     tables: list[dict[str, Any]],
     audit: dict[str, Any],
+    documents: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     return {
         "release_id": release_id,
@@ -85,5 +89,6 @@ def build_manifest(
         "reference_date": reference_date,
         "inputs": [{"input": i.input, "file": i.file, "sha256": i.sha256} for i in inputs],
         "tables": tables,
+        "documents": documents or [],
         "audit": audit,
     }

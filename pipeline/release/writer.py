@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,17 @@ PARTIAL_PREFIX = ".partial-"
 
 
 @dataclass(frozen=True)
+class DerivedColumn:
+    """A column computed from the published figures only (never from true values), such as a
+    percentage of a published numerator and denominator or its confidence interval."""
+
+    column: str
+    kind: str
+    """What it holds, e.g. ``percentage``, ``ci_lower``, ``ci_upper``, ``mean``."""
+    derived_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ReleaseTable:
     """One protected table ready to publish: its published cells and how to read them."""
 
@@ -39,6 +51,14 @@ class ReleaseTable:
     """One Utf8 column per dimension and the measure column (an integer as text, or the
     suppression symbol). Nothing else: no true values, no statuses."""
     summary: dict[str, Any]
+    derived: tuple[DerivedColumn, ...] = ()
+    """Columns after the measure, each computed from published figures."""
+    measure_kind: str = "count"
+
+    @property
+    def columns(self) -> list[str]:
+        """The CSV's columns in order: dimensions, measure, derived columns."""
+        return [d.name for d in self.dimensions] + [self.measure] + [c.column for c in self.derived]
 
 
 def new_release_id(flow: str, reference: str, now: datetime) -> str:
@@ -76,15 +96,20 @@ def write_release(
     tables: list[ReleaseTable],
     inputs: list[InputDigest],
     audit: dict[str, Any],
+    documents: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write ``tables`` as one release under ``releases_dir`` and return its folder."""
+    """Write ``tables`` as one release under ``releases_dir`` and return its folder.
+
+    ``documents`` maps a file name (e.g. ``README.md``, a note for the recipient) to its text;
+    each is written beside the tables and listed in the manifest with its sha256.
+    """
     if not audit.get("passed"):
         raise ReleaseRefused(
             f"the audit did not pass ({audit.get('failures', '?')} failing cell(s)): "
             "nothing was released"
         )
     for table in tables:
-        expected = [d.name for d in table.dimensions] + [table.measure]
+        expected = table.columns
         if table.cells.columns != expected:
             raise ReleaseRefused(
                 f"table {table.name!r} has columns {table.cells.columns}, expected {expected}"
@@ -110,10 +135,22 @@ def write_release(
                     sha256=_sha256(path),
                     dimensions=table.dimensions,
                     measure=table.measure,
+                    measure_kind=table.measure_kind,
+                    derived=[
+                        {"column": c.column, "kind": c.kind, "derived_from": list(c.derived_from)}
+                        for c in table.derived
+                    ],
                     profile=profile,
                     summary=table.summary,
                 )
             )
+        written_documents = []
+        for file, text in sorted((documents or {}).items()):
+            if "/" in file or file == "manifest.json" or file.startswith("."):
+                raise ReleaseRefused(f"document name {file!r} is not a plain file name")
+            path = partial / file
+            path.write_text(text, encoding="utf-8")
+            written_documents.append({"file": file, "sha256": _sha256(path)})
         manifest = build_manifest(
             release_id=release_id,
             flow=flow,
@@ -123,6 +160,7 @@ def write_release(
             inputs=inputs,
             tables=entries,
             audit=audit,
+            documents=written_documents,
         )
         (partial / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=False) + "\n"
