@@ -66,6 +66,13 @@ def test_funding_round_releases_audited_tables_with_no_small_counts(
     assert result.excluded_by_opt_out > 0
     assert not [p for p in release.parent.iterdir() if p.name.startswith(".partial-")]
 
+    from prefect.artifacts import Artifact
+
+    summary = Artifact.get("funding-round-summary")
+    assert summary is not None and release.name in str(summary.data)
+    suppression = Artifact.get("funding-round-suppression")
+    assert suppression is not None and "funding_sen" in str(suppression.data)
+
 
 def test_same_inputs_give_byte_identical_tables(
     prefect_harness: None, borough_dir: Path, tmp_path: Path
