@@ -55,9 +55,11 @@ class LinkedCells:
 
     @property
     def size(self) -> int:
+        """The number of unique cells."""
         return len(self.keys)
 
     def label(self, cell: int) -> str:
+        """Readable coordinates of unique cell ``cell``."""
         return cell_label(self.keys[cell])
 
 
@@ -114,6 +116,8 @@ def link_tables(tables: Sequence[Table]) -> LinkedCells:
 
 
 def _check_totals(tables: list[Table]) -> None:
+    """A dimension name must have one total code across linked tables (tau-ARGUS, "linked
+    tables")."""
     totals: dict[str, tuple[str, str]] = {}
     for table in tables:
         for dim in table.dimensions:

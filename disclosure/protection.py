@@ -1,35 +1,50 @@
 """Protecting linked tables: primary rule, one joint secondary suppression, audit.
 
-``protect`` applies the profile's minimum frequency rule to the unique cells of all tables
-together, chooses secondary suppressions over the union of every table's relations (so no
-table can be differenced against another), drops secondaries the attacker could derive
-exactly, and audits the result independently (Hundepool et al., 2012, sections 4.2-4.4;
-tau-ARGUS manual, "linked tables", "Optimal", "audit").
+``protect`` applies the profile's primary rule to the unique cells of all tables together,
+chooses secondary suppressions over the union of every table's relations (so no table can be
+differenced against another), drops secondaries the attacker could derive exactly, and audits
+the result independently (Hundepool et al., 2012, sections 4.2-4.4; tau-ARGUS manual, "linked
+tables", "Optimal", "Modular", "audit"). Under a rounding profile (NHS England's rule,
+:mod:`disclosure.rounding`) every published count is rounded and the attacker only knows each
+published cell within its rounding interval.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
-from disclosure.audit import AuditReport, audit
+from disclosure.audit import AuditReport, audit, pattern_mask, published_bounds
 from disclosure.linking import LinkedCells, link_tables
 from disclosure.primary import sensitive_reasons, upper_protection_levels
 from disclosure.profile import Profile
+from disclosure.rounding import published_text
 from disclosure.secondary.attacker import AttackerModel
 from disclosure.secondary.cleanup import drop_derivable_secondaries
 from disclosure.secondary.costs import CostName, cell_costs
 from disclosure.secondary.heuristic import heuristic_pattern
+from disclosure.secondary.levels import KnownBounds, ProtectionLevels
+from disclosure.secondary.modular import linked_subtables, modular_pattern
 from disclosure.secondary.optimal import MAX_NODES, MAX_ROUNDS, optimal_pattern
 from disclosure.table import Table
 
-Method = Literal["optimal", "heuristic"]
+Method = Literal["optimal", "modular", "heuristic"]
+METHODS = ("optimal", "modular", "heuristic")
 
 SAFE, PRIMARY, SECONDARY, FORCED = "safe", "primary", "secondary", "forced"
+REQUESTED = "request"
+"""Reason code of a cell the caller asked to suppress (tau-ARGUS "request" status)."""
+
+OPTIMAL_MAX_CELLS = 1_000
+"""Above this many unique cells the optimal method hands over to the modular method (or the
+heuristic, for tables without a hierarchy to split on): a size guard, so the same input always
+takes the same path, instead of a wall-clock limit."""
+OPTIMAL_MAX_PRIMARIES = 60
+"""Likewise for the number of primary cells (each adds attacker LPs to every round)."""
 
 
 @dataclass(frozen=True)
@@ -38,10 +53,11 @@ class Protection:
 
     ``tables[name]``: the table's cells in its dimension code order with ``value`` (Int64, the
     true count), ``status`` ("safe", "primary", "secondary", "forced"), ``reason`` (the primary
-    rule, e.g. "freq", else null) and ``published`` (the count as text, or the profile's
-    symbol). ``method`` is the method that produced the pattern ("optimal", "heuristic", or
-    "heuristic (fallback)"); ``proven_optimal`` whether the optimal method proved least cost;
-    ``notes`` explain any fallback or limit reached.
+    rule, e.g. "freq", else null) and ``published`` (the count as text, rounded under a
+    rounding profile, or the profile's symbol). ``method`` is the method that produced the
+    pattern ("optimal", "modular", "heuristic", or e.g. "modular (fallback)");
+    ``proven_optimal`` whether the optimal method proved least cost; ``notes`` explain any
+    fallback or limit reached; ``levels`` the protection levels over the linked unique cells.
     """
 
     tables: dict[str, pl.DataFrame]
@@ -52,24 +68,28 @@ class Protection:
     proven_optimal: bool
     notes: tuple[str, ...] = ()
     stats: dict[str, Any] = field(default_factory=dict)
+    levels: ProtectionLevels | None = None
 
     def summary(self) -> dict[str, dict[str, Any]]:
-        """Per table: cells, primary, secondary, suppressed value total, cost, method and the
-        audit verdict (JSON-serialisable)."""
+        """Per table: cells, primary, secondary, suppressed value totals, cost, method and the
+        audit verdict (JSON-serialisable; the form the release manifest uses)."""
         out: dict[str, dict[str, Any]] = {}
         failing = {name for failure in self.audit.failures for name in failure.tables}
         for name, frame in self.tables.items():
             suppressed = frame.filter(pl.col("status").is_in([PRIMARY, SECONDARY]))
+            secondary = frame.filter(pl.col("status") == SECONDARY)
             costs = cell_costs(suppressed["value"].to_numpy(), self.cost_function)  # type: ignore[arg-type]
             out[name] = {
                 "cells": frame.height,
                 "primary": int((frame["status"] == PRIMARY).sum()),
                 "secondary": int((frame["status"] == SECONDARY).sum()),
                 "suppressed_value_total": int(suppressed["value"].sum()),
+                "secondary_value_total": int(secondary["value"].sum()),
                 "cost": round(float(costs.sum()), 6),
                 "cost_function": self.cost_function,
                 "method": self.method,
                 "proven_optimal": self.proven_optimal,
+                "rounding_base": self.profile.rounding_base,
                 "audit_passed": self.audit.passed and name not in failing,
             }
         return out
@@ -82,24 +102,32 @@ def protect(
     cost: CostName = "value",
     max_nodes: int = MAX_NODES,
     max_rounds: int = MAX_ROUNDS,
+    requested: Mapping[str, Any] | None = None,
+    max_cells_optimal: int = OPTIMAL_MAX_CELLS,
 ) -> Protection:
     """Protect ``tables`` (all counting the same population) as one linked problem.
 
     ``method="optimal"``: Fischetti-Salazar with Benders cuts (least total cost, a cell's
-    cost counted once per table it appears in, so the total is the sum of the tables' costs);
-    if a node or round limit stops it without a protecting pattern, the heuristic's pattern is
-    used and the notes say so. ``method="heuristic"``: the fast LP-path method. ``cost``:
-    "value" (value + 1), "count" (1 per cell) or "log" (log(1 + value)).
-    Deterministic: same input, same pattern.
+    cost counted once per table it appears in). Too big a problem (more than
+    ``max_cells_optimal`` unique cells or :data:`OPTIMAL_MAX_PRIMARIES` primaries) goes to the
+    modular method (a deterministic size guard). The LP heuristic's pattern is the MILP's
+    starting incumbent, so a node or round limit never leaves it without a protecting pattern:
+    the best found is used ("heuristic (fallback)" if no better one was) and the notes say
+    so. ``method="modular"``: HiTaS-style, subtable by subtable,
+    then a full audit and repair. ``method="heuristic"``: the fast LP-path method.
+    ``cost``: "value" (value + 1), "count" (1 per cell) or "log" (log(1 + value)).
+    ``requested``: per table, cells to suppress whatever their value (a boolean mask aligned
+    with ``table.cells`` or a frame with a ``suppressed`` column); each must at least not be
+    recovered exactly. Deterministic: same input, same pattern.
     """
-    if method not in ("optimal", "heuristic"):
-        raise ValueError(f"unknown method {method!r}; use 'optimal' or 'heuristic'")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     linked = link_tables(tables)
     values = linked.values
-    reasons = sensitive_reasons(values, profile)
-    primary = np.not_equal(reasons, None)
-    levels = upper_protection_levels(values, profile).astype(np.float64)
+    reasons, levels = _primary_levels(tables, linked, profile, requested)
+    primary = levels.primary
     forced = _forced(linked, profile) & ~primary
+    known = _known(values, profile, primary)
     # a cell shared by k tables is lost from k published tables when suppressed
     appearances = np.array([len(t) for t in linked.tables_of], dtype=np.float64)
     costs = cell_costs(values, cost) * appearances
@@ -109,37 +137,57 @@ def protect(
     notes: list[str] = []
     stats: dict[str, Any] = {"unique_cells": linked.size, "relations": linked.relations.shape[0]}
     proven = False
-    used = method
+    used: str = method
     pattern = primary.copy()
     if primary.any():
         found: np.ndarray | None = None
         if method == "optimal":
-            result = optimal_pattern(
-                AttackerModel(linked.relations, values, slack),
-                linked.relations,
-                primary,
-                levels,
-                forced,
-                costs,
-                max_nodes=max_nodes,
-                max_rounds=max_rounds,
-            )
-            notes.extend(result.notes)
+            too_big = _too_big_for_optimal(linked, primary, max_cells_optimal)
+            if too_big:
+                used = _fallback(tables, linked)
+                notes.append(f"optimal: {too_big}; the {used} method is used instead")
+                used += " (fallback)"
+            else:
+                start = heuristic_pattern(
+                    linked.relations, values, levels, forced, costs, slack, labels, known
+                )
+                result = optimal_pattern(
+                    AttackerModel(linked.relations, values, slack, known),
+                    linked.relations,
+                    levels,
+                    forced,
+                    costs,
+                    max_nodes=max_nodes,
+                    max_rounds=max_rounds,
+                    incumbent=start,
+                )
+                notes.extend(result.notes)
+                stats.update(
+                    rounds=result.rounds,
+                    relaxation_rounds=result.relaxation_rounds,
+                    cuts=result.cuts,
+                )
+                found, proven = result.pattern, result.proven_optimal
+                if found is not None and not proven and np.array_equal(found, start):
+                    used = "heuristic (fallback)"
+        if found is None and used.startswith("modular"):
+            modular = modular_pattern(tables, linked, levels, forced, costs, slack, known)
+            notes.extend(modular.notes)
             stats.update(
-                rounds=result.rounds,
-                relaxation_rounds=result.relaxation_rounds,
-                cuts=result.cuts,
+                subtables=modular.subtables,
+                subtable_solves=modular.solves,
+                sweeps=modular.sweeps,
+                repaired=modular.repaired,
             )
-            found, proven = result.pattern, result.proven_optimal
-            if found is None:
-                used = "heuristic (fallback)"
-                notes.append("the heuristic's pattern is used instead")
+            found = modular.pattern
         if found is None:
             found = heuristic_pattern(
-                linked.relations, values, primary, levels, forced, costs, slack, labels=labels
+                linked.relations, values, levels, forced, costs, slack, labels=labels, known=known
             )
         pattern = found
-        pattern, dropped = drop_derivable_secondaries(linked.relations, values, pattern, primary)
+        pattern, dropped = drop_derivable_secondaries(
+            linked.relations, values, pattern, primary, known
+        )
         if len(dropped):
             notes.append(f"{len(dropped)} exactly derivable secondary cell(s) published again")
 
@@ -148,7 +196,7 @@ def protect(
     status[pattern & ~primary] = SECONDARY
     status[primary] = PRIMARY
     frames = {table.name: _table_frame(table, linked, status, reasons, profile) for table in tables}
-    report = audit(tables, frames, profile)
+    report = audit(tables, frames, profile, levels=levels)
     return Protection(
         tables=frames,
         audit=report,
@@ -158,10 +206,71 @@ def protect(
         proven_optimal=proven,
         notes=tuple(notes),
         stats=stats,
+        levels=levels,
     )
 
 
+def _primary_levels(
+    tables: Sequence[Table],
+    linked: LinkedCells,
+    profile: Profile,
+    requested: Mapping[str, Any] | None,
+) -> tuple[np.ndarray, ProtectionLevels]:
+    """Per unique cell the primary reason and the protection levels: the minimum frequency rule
+    (``UPL = t - a``; Hundepool et al., 2012, 4.2.1), plus requested cells (sliding level 1)."""
+    values = linked.values
+    reasons = sensitive_reasons(values, profile)
+    primary = np.not_equal(reasons, None)
+    levels = ProtectionLevels.upper_only(
+        primary, upper_protection_levels(values, profile).astype(np.float64)
+    )
+    if requested:
+        asked = _requested_cells(tables, linked, requested)
+        reasons[asked & ~primary] = REQUESTED
+        levels = levels.with_requested(np.flatnonzero(asked & ~primary))
+    return reasons, levels
+
+
+def _requested_cells(
+    tables: Sequence[Table], linked: LinkedCells, requested: Mapping[str, Any]
+) -> np.ndarray:
+    """The unique cells some table's ``requested`` mask asks to suppress."""
+    asked = np.zeros(linked.size, dtype=bool)
+    by_name = {t.name: t for t in tables}
+    for name, given in requested.items():
+        if name not in by_name:
+            raise KeyError(f"cells requested for unknown table {name!r}")
+        mask = pattern_mask(by_name[name], given)
+        asked[linked.cell_of[name][mask]] = True
+    return asked
+
+
+def _known(values: np.ndarray, profile: Profile, primary: np.ndarray) -> KnownBounds:
+    """What the attacker knows of each cell if published (exact, or a rounding interval);
+    primary cells are never published, so theirs is irrelevant and kept exact."""
+    known = published_bounds(values, profile)
+    low = np.where(primary, values, known.low).astype(np.float64)
+    high = np.where(primary, values, known.high).astype(np.float64)
+    return KnownBounds(low, high)
+
+
+def _too_big_for_optimal(linked: LinkedCells, primary: np.ndarray, max_cells: int) -> str:
+    """Why the problem is too big for the optimal method, or "" when it is not."""
+    if linked.size > max_cells:
+        return f"{linked.size} unique cells exceed the limit of {max_cells}"
+    if int(primary.sum()) > OPTIMAL_MAX_PRIMARIES:
+        return f"{int(primary.sum())} primary cells exceed the limit of {OPTIMAL_MAX_PRIMARIES}"
+    return ""
+
+
+def _fallback(tables: Sequence[Table], linked: LinkedCells) -> str:
+    """ "modular" when the tables split into several subtables, else "heuristic"."""
+    return "modular" if len(linked_subtables(tables, linked)) > 1 else "heuristic"
+
+
 def _forced(linked: LinkedCells, profile: Profile) -> np.ndarray:
+    """Cells forced published by the profile (tau-ARGUS's "protected" status), e.g. the grand
+    total."""
     forced = np.zeros(linked.size, dtype=bool)
     if profile.forced_published == "grand_total":
         forced[[i for i, key in enumerate(linked.keys) if key == ()]] = True
@@ -175,13 +284,16 @@ def _table_frame(
     reasons: np.ndarray,
     profile: Profile,
 ) -> pl.DataFrame:
+    """The table's cells with status, reason and what is published (symbol, or the count,
+    rounded under a rounding profile)."""
     cells = linked.cell_of[table.name]
     table_status = status[cells]
     suppressed = np.isin(table_status, [PRIMARY, SECONDARY])
-    values = table.values.ravel()
-    published = np.where(suppressed, profile.symbol, values.astype(str))
+    published = published_text(
+        table.values.ravel(), suppressed, profile.symbol, profile.rounding_base
+    )
     return table.cells.with_columns(
         pl.Series("status", table_status.tolist(), dtype=pl.Utf8),
         pl.Series("reason", reasons[cells].tolist(), dtype=pl.Utf8),
-        pl.Series("published", published.tolist(), dtype=pl.Utf8),
+        pl.Series("published", published, dtype=pl.Utf8),
     )

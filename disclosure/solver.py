@@ -18,6 +18,7 @@ _banner_shown = False
 
 
 def _swallow_banner() -> None:
+    """Create the first HiGHS instance with standard output pointed at /dev/null."""
     global _banner_shown
     with _banner_lock:
         if _banner_shown:

@@ -1,17 +1,28 @@
 """The attacker's linear programs used while choosing a suppression pattern.
 
-For a pattern ``x`` (1 = suppressed) the attacker knows the relations ``M y = 0``, the
-published cells' values and, for a suppressed cell, ``0 <= y_i <= a_i + U`` (``U`` a generous
-slack: counts have no natural upper bound). In deviations ``z = y - a`` this reads
-``M z = 0`` and ``-a_i x_i <= z_i <= U x_i``. Cell ``p`` is protected when ``max z_p`` reaches
-its upper protection level (Fischetti and Salazar, "Solving the cell suppression problem on
-tabular data with linear constraints", Management Science 47, 2001; JASA 95, 2000).
+For a pattern ``x`` (1 = suppressed) the attacker knows the relations ``M y = 0``; for a
+published cell ``known_low_i <= y_i <= known_high_i`` (both equal to the value unless the cell is
+published rounded); for a suppressed cell ``0 <= y_i <= a_i + U`` (``U`` a generous slack:
+counts have no natural upper bound). In deviations ``z = y - a`` the bounds are linear in ``x``:
 
-When it does not, LP duality gives a cut every protecting pattern satisfies: for row duals
-``lambda`` of the max problem, ``r = e_p - M' lambda``, ``alpha = max(r, 0)``,
-``beta = max(-r, 0)``, and ``sum_i (U alpha_i + a_i beta_i) x_i >= UPL_p`` holds for every
-``x`` that protects ``p`` (weak duality, for any ``lambda``), while the current pattern violates
-it (strong duality). Coefficients are capped at ``UPL_p`` (valid for binary ``x``).
+    l_i(x) = L0_i - (a_i + L0_i) x_i <= z_i <= U0_i + (U - U0_i) x_i = u_i(x)
+
+with ``L0 = known_low - a <= 0`` and ``U0 = known_high - a >= 0``. Cell ``p`` is protected when
+``max z_p >= UPL_p``, ``max (-z_p) >= LPL_p`` and their sum ``>= SPL_p`` (Fischetti and Salazar,
+"Solving the cell suppression problem on tabular data with linear constraints", Management
+Science 47, 2001; JASA 95, 2000; tau-ARGUS manual, "Optimal").
+
+LP duality gives a cut every protecting pattern satisfies. For row duals ``lambda`` of the
+problem ``max c'z`` (``c = e_p`` or ``-e_p``), ``r = c - M' lambda``, ``alpha = max(r, 0)``,
+``beta = max(-r, 0)``: for every ``x`` the attacker's maximum is at most
+
+    f(x) = sum_i alpha_i u_i(x) - beta_i l_i(x)
+         = sum_i (alpha_i U0_i - beta_i L0_i) + sum_i (alpha_i (U - U0_i) + beta_i (a_i + L0_i)) x_i
+
+(weak duality), with equality at the current pattern (strong duality). So ``f(x) >= UPL_p``
+(upper), ``g(x) >= LPL_p`` (lower) and ``f(x) + g(x) >= SPL_p`` (sliding) are valid cuts that the
+current pattern violates when it leaves ``p`` unprotected. Coefficients are capped at the
+right-hand side (valid for binary ``x``).
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from disclosure.secondary.levels import KnownBounds, ProtectionLevels
 from disclosure.solver import new_solver
 
 TOLERANCE = 1e-6
@@ -37,22 +49,62 @@ class Cut:
     level: float
 
 
+@dataclass(frozen=True)
+class DualBound:
+    """``constant + coefficients @ x``: an upper bound, for every pattern ``x``, on the
+    attacker's largest move of one cell in one direction (from one dual solution)."""
+
+    constant: float
+    coefficients: np.ndarray
+
+
+def combined_cut(bounds: list[DualBound], level: float) -> Cut | None:
+    """The cut ``sum of bounds >= level`` with the constants moved right and coefficients
+    capped at the right-hand side; None when the constants alone already reach ``level``."""
+    constant = sum(b.constant for b in bounds)
+    coefficients = np.sum([b.coefficients for b in bounds], axis=0)
+    rhs = level - constant
+    if rhs <= TOLERANCE:
+        return None
+    capped = np.minimum(coefficients, rhs)
+    cells = np.flatnonzero(capped > 1e-9)
+    return Cut(cells=cells, coefficients=capped[cells], level=rhs)
+
+
 class AttackerModel:
     """One LP over all unique cells whose bounds follow the current suppression pattern; each
     question changes only the objective and is warm-started from the previous basis."""
 
-    def __init__(self, relations: sp.csr_matrix, values: np.ndarray, slack: float) -> None:
+    def __init__(
+        self,
+        relations: sp.csr_matrix,
+        values: np.ndarray,
+        slack: float,
+        known: KnownBounds | None = None,
+    ) -> None:
         self.relations = relations.tocsr()
         self.transposed = self.relations.T.tocsr()
         self.values = np.asarray(values, dtype=np.float64)
         self.slack = float(slack)
+        known = known or KnownBounds.exact(self.values)
+        self.published_low = np.minimum(np.asarray(known.low, float) - self.values, 0.0)
+        self.published_high = np.maximum(np.asarray(known.high, float) - self.values, 0.0)
         n = len(self.values)
         self.pattern = np.zeros(n, dtype=np.float64)
         self._objective_cell: int | None = None
         solver = new_solver()
         solver.setOptionValue("presolve", "off")
         empty_i = np.array([], dtype=np.int32)
-        solver.addCols(n, np.zeros(n), np.zeros(n), np.zeros(n), 0, empty_i, empty_i, np.array([]))
+        solver.addCols(
+            n,
+            np.zeros(n),
+            self.published_low,
+            self.published_high,
+            0,
+            empty_i,
+            empty_i,
+            np.array([]),
+        )
         m = self.relations.shape[0]
         if m:
             solver.addRows(
@@ -67,26 +119,42 @@ class AttackerModel:
         solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.solver = solver
 
+    def _lower(self, x: np.ndarray, cells: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """The lower deviation bound ``l_i(x)`` of the module docstring for ``cells``."""
+        low = self.published_low[cells]
+        return low - (self.values[cells] + low) * x
+
+    def _upper(self, x: np.ndarray, cells: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """The upper deviation bound ``u_i(x)`` of the module docstring for ``cells``."""
+        high = self.published_high[cells]
+        upper = high + (self.slack - high) * x
+        return np.where(x > 0, upper, high)
+
     def set_pattern(self, suppressed: np.ndarray) -> None:
         """Set the bounds for pattern ``x`` (bool, or fractional in [0, 1] for the master's
-        LP relaxation): ``-a_i x_i <= z_i <= U x_i``; published cells are fixed."""
+        LP relaxation): ``l_i(x) <= z_i <= u_i(x)``."""
         x = np.asarray(suppressed, dtype=np.float64)
         changed = np.flatnonzero(x != self.pattern)
         if len(changed) == 0:
             return
         share = x[changed]
-        lower = -self.values[changed] * share
-        upper = np.where(share > 0, self.slack * np.maximum(share, 0.0), 0.0)
-        self.solver.changeColsBounds(len(changed), changed.astype(np.int32), lower, upper)
+        self.solver.changeColsBounds(
+            len(changed),
+            changed.astype(np.int32),
+            self._lower(share, changed),
+            self._upper(share, changed),
+        )
         self.pattern = x.copy()
 
     def _set_objective(self, cell: int, sign: float) -> None:
+        """Maximise ``sign * z_cell`` (the attacker's question about one cell)."""
         if self._objective_cell is not None:
             self.solver.changeColCost(self._objective_cell, 0.0)
         self.solver.changeColCost(cell, sign)
         self._objective_cell = cell
 
     def _solve(self) -> tuple[float, np.ndarray | None]:
+        """Solve the attacker LP: its optimum and row duals, or infinity when unbounded."""
         self.solver.run()
         status = self.solver.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
@@ -104,27 +172,74 @@ class AttackerModel:
         self._set_objective(cell, 1.0)
         return self._solve()
 
-    def max_decrease(self, cell: int) -> float:
-        """The attacker's largest ``a_cell - y_cell``."""
+    def max_decrease(self, cell: int) -> tuple[float, np.ndarray | None]:
+        """The attacker's largest ``a_cell - y_cell`` and the row duals behind it."""
         self._set_objective(cell, -1.0)
-        return self._solve()[0]
+        return self._solve()
 
-    def cut(self, cell: int, level: float, duals: np.ndarray, gain: float) -> Cut:
-        """The Benders cut for ``cell`` from the row duals of its max problem.
+    def dual_bound(self, cell: int, sign: float, duals: np.ndarray, gain: float) -> DualBound:
+        """``f(x)`` (see the module docstring) for ``max sign * z_cell`` from its row duals.
 
-        ``gain`` is the current max; the cut's value at the current pattern must equal it.
-        The dual sign convention is checked, not assumed: the cut is valid either way, but only
-        the right sign makes it cut off the current pattern.
+        ``gain`` is the current max; ``f`` at the current pattern must equal it. The dual sign
+        convention is checked, not assumed: the bound is valid either way, but only the right
+        sign makes it tight at the current pattern.
         """
         for candidate in (duals, -duals):
             reduced = -self.transposed @ candidate
-            reduced[cell] += 1.0
-            coefficients = self.slack * np.maximum(reduced, 0.0) + self.values * np.maximum(
-                -reduced, 0.0
+            reduced[cell] += sign
+            alpha = np.maximum(reduced, 0.0)
+            beta = np.maximum(-reduced, 0.0)
+            constant = float(alpha @ self.published_high - beta @ self.published_low)
+            coefficients = alpha * (self.slack - self.published_high) + beta * (
+                self.values + self.published_low
             )
-            at_pattern = float(coefficients @ self.pattern)
+            at_pattern = constant + float(coefficients @ self.pattern)
             if at_pattern <= gain + 1e-6 * max(1.0, abs(gain)):
-                capped = np.minimum(coefficients, level)
-                cells = np.flatnonzero(capped > 1e-9)
-                return Cut(cells=cells, coefficients=capped[cells], level=level)
-        raise RuntimeError(f"no violated cut for cell {cell}: dual solution inconsistent")
+                return DualBound(constant, coefficients)
+        raise RuntimeError(f"no tight dual bound for cell {cell}: dual solution inconsistent")
+
+    def cut(self, cell: int, level: float, duals: np.ndarray, gain: float) -> Cut:
+        """The Benders cut ``f(x) >= level`` for the upper protection of ``cell``."""
+        found = combined_cut([self.dual_bound(cell, 1.0, duals, gain)], level)
+        if found is None:
+            raise RuntimeError(f"no violated cut for cell {cell}")
+        return found
+
+    def violated_cuts(self, cell: int, levels: ProtectionLevels) -> list[Cut]:
+        """Every cut (upper, lower, sliding) the current pattern violates for primary ``cell``;
+        empty when ``cell`` is protected."""
+        upper, lower, sliding = (
+            float(levels.upper[cell]),
+            float(levels.lower[cell]),
+            float(levels.sliding[cell]),
+        )
+        cuts: list[Cut] = []
+        up = down = None
+        up_gain = down_gain = 0.0
+        if upper > 0 or sliding > 0:
+            up_gain, duals = self.max_increase(cell)
+            if duals is not None:
+                up = self.dual_bound(cell, 1.0, duals, up_gain)
+        if lower > 0 or sliding > 0:
+            down_gain, duals = self.max_decrease(cell)
+            if duals is not None:
+                down = self.dual_bound(cell, -1.0, duals, down_gain)
+        if upper > 0 and up is not None and up_gain < upper - TOLERANCE:
+            cuts.append(_required(combined_cut([up], upper), cell))
+        if lower > 0 and down is not None and down_gain < lower - TOLERANCE:
+            cuts.append(_required(combined_cut([down], lower), cell))
+        if (
+            sliding > 0
+            and up is not None
+            and down is not None
+            and up_gain + down_gain < sliding - TOLERANCE
+        ):
+            cuts.append(_required(combined_cut([up, down], sliding), cell))
+        return cuts
+
+
+def _required(cut: Cut | None, cell: int) -> Cut:
+    """The cut, or an error: a violated protection requirement always yields one."""
+    if cut is None:
+        raise RuntimeError(f"cell {cell}: a violated requirement gave no cut")
+    return cut

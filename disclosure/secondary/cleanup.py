@@ -4,40 +4,54 @@ A secondary cell whose value the attacker can already derive exactly protects no
 publishing it reveals no more than the published cells and relations already do, so the
 attacker's feasible set (and every other cell's interval) is unchanged. Keeping it hidden would
 only fail the audit rule "no suppressed cell is recovered exactly" (Hundepool et al., 2012,
-section 4.3.4 on auditing; tau-ARGUS manual, "audit").
+section 4.3.4 on auditing; tau-ARGUS manual, "audit"). The intervals come from the audit's own
+LPs (one per group of suppressed cells sharing relations), so cleanup scales like the audit.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 
-from disclosure.secondary.attacker import INFINITY, TOLERANCE, AttackerModel
+from disclosure.audit import IntervalSolver
+from disclosure.secondary.levels import KnownBounds
+
+_EPS = 1e-6
 
 
 def exactly_derivable(
-    relations: sp.csr_matrix, values: np.ndarray, pattern: np.ndarray, cells: np.ndarray
+    relations: sp.csr_matrix,
+    values: np.ndarray,
+    pattern: np.ndarray,
+    cells: np.ndarray,
+    known: KnownBounds | None = None,
 ) -> np.ndarray:
     """Which of ``cells`` (suppressed under ``pattern``) the attacker pins to one value, with
-    suppressed cells only bounded below by 0."""
-    attacker = AttackerModel(relations, values, slack=INFINITY)
-    attacker.set_pattern(pattern)
+    suppressed cells only bounded below by 0 (the audit's LP, Hundepool et al. 2012, 4.3.4)."""
+    solver = IntervalSolver(relations, values, pattern, known or KnownBounds.exact(values))
     exact = np.zeros(len(cells), dtype=bool)
     for k, cell in enumerate(cells):
-        up, _ = attacker.max_increase(int(cell))
-        if up > TOLERANCE:
-            continue
-        exact[k] = attacker.max_decrease(int(cell)) <= TOLERANCE
+        found = solver.interval(int(cell))
+        if math.isfinite(found.upper):
+            exact[k] = found.upper - found.lower <= _EPS
     return exact
 
 
 def drop_derivable_secondaries(
-    relations: sp.csr_matrix, values: np.ndarray, pattern: np.ndarray, primary: np.ndarray
+    relations: sp.csr_matrix,
+    values: np.ndarray,
+    pattern: np.ndarray,
+    primary: np.ndarray,
+    known: KnownBounds | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The pattern without exactly derivable secondary cells, and the cells dropped. Publishing
     all of them at once is safe: none changes the attacker's feasible set."""
     secondaries = np.flatnonzero(pattern & ~primary)
-    exact = exactly_derivable(relations, values, pattern, secondaries)
+    if len(secondaries) == 0:
+        return pattern.copy(), secondaries
+    exact = exactly_derivable(relations, values, pattern, secondaries, known)
     dropped = secondaries[exact]
     cleaned = pattern.copy()
     cleaned[dropped] = False

@@ -4,10 +4,13 @@ Primary cells are visited in a fixed order (unique-cell order). For primary ``p`
 protection level ``UPL_p`` the LP
 
     minimise  sum over published cells i of w_i (z+_i + z-_i)
-    subject to  M (z+ - z-) = 0,  z+_p = UPL_p,  z-_p = 0,
-                0 <= z+_i <= U,  0 <= z-_i <= a_i  (0 for forced-published cells)
+    subject to  M (z+ - z- + r+ - r-) = 0,  z+_p = UPL_p,  z-_p = 0,
+                0 <= z+_i <= U,  0 <= z-_i <= a_i  (0 for forced-published cells),
+                0 <= r+_i <= known_high_i - a_i,  0 <= r-_i <= a_i - known_low_i  (free)
 
-finds the cheapest way to move ``p`` up by ``UPL_p`` while keeping every relation additive.
+finds the cheapest way to move ``p`` up by ``UPL_p`` while keeping every relation additive
+(``r`` is the free movement the attacker already allows a cell published rounded). A lower
+level moves ``p`` down the same way; a sliding level widens whichever move is asked for.
 Suppressed cells move for free, so an optimum of 0 means ``p`` is already protected; otherwise
 suppressing the published cells that move makes the perturbation feasible for the attacker,
 i.e. protects ``p``. Suppressing more only loosens the attacker's bounds, so a primary
@@ -23,13 +26,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.errors import ProtectionInfeasibleError
+from disclosure.secondary.levels import KnownBounds, ProtectionLevels
 from disclosure.solver import new_solver
 
 _MOVED = 1e-7
 
 
 class _PathLP:
-    """The perturbation LP over all cells, columns ``[z+ (n), z- (n)]``."""
+    """The perturbation LP over all cells, columns ``[z+ (n), z- (n), r+ (k), r- (k)]`` with
+    ``r`` only for the ``k`` cells published inexactly."""
 
     def __init__(
         self,
@@ -38,6 +43,7 @@ class _PathLP:
         forced: np.ndarray,
         costs: np.ndarray,
         slack: float,
+        known: KnownBounds | None = None,
     ) -> None:
         n = len(values)
         self.n = n
@@ -45,11 +51,25 @@ class _PathLP:
         self.forced = forced
         upper = np.concatenate([np.where(forced, 0.0, slack), np.where(forced, 0.0, self.values)])
         cost = np.concatenate([costs, costs]).astype(np.float64)
-        both = sp.hstack([relations, -relations]).tocsr()
+        blocks = [relations, -relations]
+        if known is not None and not known.is_exact().all():
+            loose = np.flatnonzero(~known.is_exact())
+            rounded = relations[:, loose]
+            blocks += [rounded, -rounded]
+            upper = np.concatenate(
+                [
+                    upper,
+                    np.maximum(np.asarray(known.high)[loose] - self.values[loose], 0.0),
+                    np.maximum(self.values[loose] - np.asarray(known.low)[loose], 0.0),
+                ]
+            )
+            cost = np.concatenate([cost, np.zeros(2 * len(loose))])
+        both = sp.hstack(blocks).tocsr()
+        columns = len(cost)
         solver = new_solver()
         solver.setOptionValue("presolve", "off")
         empty_i = np.array([], dtype=np.int32)
-        solver.addCols(2 * n, cost, np.zeros(2 * n), upper, 0, empty_i, empty_i, np.array([]))
+        solver.addCols(columns, cost, np.zeros(columns), upper, 0, empty_i, empty_i, np.array([]))
         m = both.shape[0]
         if m:
             solver.addRows(
@@ -71,15 +91,18 @@ class _PathLP:
             self.solver.changeColsCost(len(columns), columns, np.zeros(len(columns)))
 
     def cheapest_path(self, p: int, level: float) -> tuple[float, np.ndarray] | None:
-        """The LP's cost and cells moved, or None when ``p`` cannot move by ``level``."""
-        self.solver.changeColBounds(p, level, level)
-        self.solver.changeColBounds(p + self.n, 0.0, 0.0)
+        """The LP's cost and cells moved, or None when ``p`` cannot move by ``level``
+        (a negative ``level`` moves ``p`` down)."""
+        up, down = (level, 0.0) if level >= 0 else (0.0, -level)
+        self.solver.changeColBounds(p, up, up)
+        self.solver.changeColBounds(p + self.n, down, down)
         self.solver.run()
         status = self.solver.getModelStatus()
         found = None
         if status == highspy.HighsModelStatus.kOptimal:
             x = np.asarray(self.solver.getSolution().col_value)
-            moved = np.flatnonzero((x[: self.n] + x[self.n :]) > _MOVED)
+            n = self.n
+            moved = np.flatnonzero((x[:n] + x[n : 2 * n]) > _MOVED)
             found = float(self.solver.getInfo().objective_function_value), moved
         elif status != highspy.HighsModelStatus.kInfeasible:
             raise RuntimeError(f"path LP ended with status {status}")
@@ -89,36 +112,54 @@ class _PathLP:
         return found
 
 
+def required_moves(levels: ProtectionLevels, values: np.ndarray, cell: int) -> list[float]:
+    """The moves that protect ``cell``: ``+UPL`` and ``-LPL``, widened to meet the sliding
+    level (upwards, since counts are unbounded above; Hundepool et al., 2012, 4.3.1)."""
+    upper, lower, sliding = levels.upper[cell], levels.lower[cell], levels.sliding[cell]
+    lower = min(float(lower), float(values[cell]))
+    if upper + lower < sliding:
+        upper = sliding - lower
+    moves = [float(upper)] if upper > 0 else []
+    if lower > 0:
+        moves.append(-lower)
+    return moves
+
+
 def heuristic_pattern(
     relations: sp.csr_matrix,
     values: np.ndarray,
-    primary: np.ndarray,
-    levels: np.ndarray,
+    levels: ProtectionLevels,
     forced: np.ndarray,
     costs: np.ndarray,
     slack: float,
     labels: list[str] | None = None,
+    known: KnownBounds | None = None,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
-    """A suppression pattern (bool per cell) protecting every primary cell.
+    """A suppression pattern (bool per cell) protecting every primary cell to its levels.
 
-    Raises :class:`ProtectionInfeasibleError` when a primary cannot be protected because the
-    cells that could hide it are forced published.
+    ``start``: cells already suppressed (kept, and free to move). Raises
+    :class:`ProtectionInfeasibleError` when a primary cannot be protected because the cells that
+    could hide it are forced published.
     """
-    pattern = np.asarray(primary, dtype=bool).copy()
-    lp = _PathLP(relations, values, forced, costs, slack)
+    pattern = np.asarray(levels.primary, dtype=bool).copy()
+    if start is not None:
+        pattern |= start
+    lp = _PathLP(relations, values, forced & ~pattern, costs, slack, known)
     lp.free(np.flatnonzero(pattern))
-    for p in np.flatnonzero(primary):
-        found = lp.cheapest_path(int(p), float(levels[p]))
-        if found is None:
-            name = labels[p] if labels else str(p)
-            raise ProtectionInfeasibleError(
-                f"cell ({name}) cannot be protected: every way of hiding it needs a cell that "
-                "is forced published"
-            )
-        cost, moved = found
-        if cost <= 0:
-            continue
-        added = moved[~pattern[moved]]
-        pattern[added] = True
-        lp.free(added)
+    for p in np.flatnonzero(levels.primary):
+        for move in required_moves(levels, values, int(p)):
+            found = lp.cheapest_path(int(p), move)
+            if found is None:
+                name = labels[p] if labels else str(p)
+                raise ProtectionInfeasibleError(
+                    f"cell ({name}) cannot be protected: every way of hiding it needs a cell "
+                    "that is forced published"
+                )
+            cost, moved = found
+            if cost <= 0:
+                continue
+            added = moved[~pattern[moved]]
+            pattern[added] = True
+            lp.free(added)
     return pattern

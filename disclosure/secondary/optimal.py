@@ -2,12 +2,12 @@
 
 Master problem (a MILP over ``x_i`` in {0, 1}, 1 = suppressed): minimise ``sum_i w_i x_i`` with
 ``x_p = 1`` for primary cells, ``x_i = 0`` for forced-published cells, and the cuts found so far.
-Each round solves the master, then every primary's attacker LP under the master's pattern; a
-primary whose attacker maximum falls short of its upper protection level yields a violated
-Benders cut (see :mod:`disclosure.secondary.attacker`). The loop ends when no cut is violated:
-the pattern is then protecting and, the master being solved to optimality, of least cost
-(Fischetti and Salazar, JASA 95, 2000, and Management Science 47, 2001; tau-ARGUS manual,
-"Optimal").
+Each round solves the master, then every primary's attacker LPs under the master's pattern; a
+primary whose attacker interval falls short of its upper, lower or sliding protection level
+yields a violated Benders cut (see :mod:`disclosure.secondary.attacker`). The loop ends when
+no cut is violated: the pattern is then protecting and, the master being solved to
+optimality, of least cost (Fischetti and Salazar, JASA 95, 2000, and Management Science 47,
+2001; tau-ARGUS manual, "Optimal").
 
 The master starts with the simple cuts "some other cell of every relation holding a primary
 is suppressed", then cuts are separated at the LP relaxation's fractional solutions (the
@@ -25,12 +25,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.errors import ProtectionInfeasibleError
-from disclosure.secondary.attacker import TOLERANCE, AttackerModel, Cut
+from disclosure.secondary.attacker import AttackerModel, Cut
+from disclosure.secondary.levels import ProtectionLevels
 from disclosure.solver import new_solver
 
-MAX_NODES = 200_000
-MAX_ROUNDS = 300
-EARLY_GAP = 0.05
+MAX_NODES = 20_000
+MAX_ROUNDS = 100
+EARLY_GAP = 0.2
 """Relative gap accepted while cuts are still being found; the final solve proves optimality."""
 
 
@@ -96,6 +97,7 @@ class _Master:
         return values
 
     def add_cut(self, cut: Cut) -> None:
+        """Append a Benders cut (Fischetti and Salazar 2000) as a row of the master."""
         self.solver.addRow(
             cut.level,
             highspy.kHighsInf,
@@ -104,10 +106,19 @@ class _Master:
             cut.coefficients.astype(np.float64),
         )
 
-    def solve(self, gap: float) -> tuple[np.ndarray | None, bool, float]:
+    def solve(
+        self, gap: float, incumbent: np.ndarray | None = None
+    ) -> tuple[np.ndarray | None, bool, float]:
         """The master's pattern, whether it is proven optimal, and the lower bound; ``gap`` is
-        the relative optimality gap accepted (0 = prove optimality)."""
+        the relative optimality gap accepted (0 = prove optimality). ``incumbent``: a known
+        protecting pattern given to the MIP as a start (it satisfies every valid cut), so the
+        branch-and-bound prunes against its cost from the first node."""
         self.solver.setOptionValue("mip_rel_gap", float(gap))
+        if incumbent is not None:
+            start = highspy.HighsSolution()
+            start.col_value = incumbent.astype(np.float64).tolist()
+            start.value_valid = True
+            self.solver.setSolution(start)
         self.solver.run()
         status = self.solver.getModelStatus()
         info = self.solver.getInfo()
@@ -127,17 +138,21 @@ class _Master:
         return values > 0.5, proven, bound
 
 
-def _relation_cuts(relations: sp.csr_matrix, primary: np.ndarray, forced: np.ndarray) -> list[Cut]:
-    """For each primary ``p`` and relation holding it with no other primary: at least one other
-    non-forced cell of the relation is suppressed (else ``p`` is the relation's only unknown)."""
+def _relation_cuts(
+    relations: sp.csr_matrix, needs_cover: np.ndarray, forced: np.ndarray, exact: np.ndarray
+) -> list[Cut]:
+    """For each primary ``p`` that must not be recovered exactly and each relation holding it
+    with no other primary, whose other cells are known exactly when published: at least one
+    other non-forced cell of the relation is suppressed (else ``p`` is the relation's only
+    unknown and is recomputed from it)."""
     cuts: list[Cut] = []
     seen: set[tuple[int, ...]] = set()
     csc = relations.tocsc()
-    for p in np.flatnonzero(primary):
+    for p in np.flatnonzero(needs_cover):
         for row in csc.indices[csc.indptr[p] : csc.indptr[p + 1]]:
             cells = relations.indices[relations.indptr[row] : relations.indptr[row + 1]]
             others = cells[cells != p]
-            if primary[others].any():
+            if needs_cover[others].any() or not exact[others].all():
                 continue
             others = np.sort(others[~forced[others]])
             key = tuple(others.tolist())
@@ -151,39 +166,45 @@ def _relation_cuts(relations: sp.csr_matrix, primary: np.ndarray, forced: np.nda
 def optimal_pattern(
     attacker: AttackerModel,
     relations: sp.csr_matrix,
-    primary: np.ndarray,
-    levels: np.ndarray,
+    levels: ProtectionLevels,
     forced: np.ndarray,
     costs: np.ndarray,
     max_nodes: int = MAX_NODES,
     max_rounds: int = MAX_ROUNDS,
+    start: np.ndarray | None = None,
+    incumbent: np.ndarray | None = None,
 ) -> OptimalResult:
-    """Least-cost protecting pattern, or ``pattern=None`` if a limit stopped the search
-    before any protecting pattern was found (the caller then falls back to the heuristic).
+    """Least-cost pattern protecting every primary cell to its upper, lower and sliding
+    levels (Fischetti and Salazar 2000, 2001), or ``pattern=None`` if a limit stopped the search
+    before any protecting pattern was found (the caller then falls back to another method).
+
+    ``start``: cells suppressed already (e.g. by another subtable of the modular method),
+    kept suppressed (their cost is a constant of the objective). ``incumbent``: a protecting
+    pattern known in advance (e.g. the heuristic's), used as the MIP start of every round.
     """
-    master = _Master(costs, primary, forced, max_nodes)
+    primary = levels.primary
+    fixed = primary if start is None else primary | start
+    master = _Master(costs, fixed, forced, max_nodes)
     total_cuts = 0
-    for cut in _relation_cuts(relations, primary, forced):
+    needs_cover = primary & ((levels.upper > 0) | (levels.lower > 0) | (levels.sliding > 0))
+    exact = (attacker.published_low == 0) & (attacker.published_high == 0)
+    for cut in _relation_cuts(relations, needs_cover, forced & ~fixed, exact):
         if len(cut.cells) == 0:
             raise ProtectionInfeasibleError(
                 "a primary cell is the only unforced unknown of a relation"
             )
         master.add_cut(cut)
         total_cuts += 1
-    primaries = np.flatnonzero(primary)
+    primaries = np.flatnonzero(needs_cover)
 
     def separate(x: np.ndarray) -> int:
         """Add a cut for every primary the pattern ``x`` leaves unprotected."""
         attacker.set_pattern(x)
         violated = 0
         for p in primaries:
-            level = float(levels[p])
-            gain, duals = attacker.max_increase(int(p))
-            if gain >= level - TOLERANCE:
-                continue
-            assert duals is not None
-            master.add_cut(attacker.cut(int(p), level, duals, gain))
-            violated += 1
+            for cut in attacker.violated_cuts(int(p), levels):
+                master.add_cut(cut)
+                violated += 1
         return violated
 
     # phase 1: cuts at the LP relaxation's fractional patterns are cheap and do most of the work
@@ -198,21 +219,20 @@ def optimal_pattern(
     node_limited = False
     gap = EARLY_GAP
     for round_number in range(1, max_rounds + 1):
-        pattern, proven, bound = master.solve(gap)
+        pattern, proven, bound = master.solve(gap, incumbent)
         if pattern is None:
             notes.append(
                 f"optimal: the branch-and-bound node limit ({max_nodes}) was reached in round "
                 f"{round_number} without a pattern"
             )
-            return OptimalResult(
-                None, False, round_number, total_cuts, bound, notes, relaxation_rounds
-            )
+            return _give_up(incumbent, round_number, total_cuts, bound, notes, relaxation_rounds)
         violated = separate(pattern)
         total_cuts += violated
         if violated:
             continue
         if gap > 0:
             gap = 0.0  # protecting at the loose gap: now ask for the least-cost pattern
+            incumbent = pattern
             continue
         if not proven:
             node_limited = True
@@ -224,4 +244,19 @@ def optimal_pattern(
             pattern, not node_limited, round_number, total_cuts, bound, notes, relaxation_rounds
         )
     notes.append(f"optimal: no protecting pattern after {max_rounds} rounds of cuts")
-    return OptimalResult(None, False, max_rounds, total_cuts, bound, notes, relaxation_rounds)
+    return _give_up(incumbent, max_rounds, total_cuts, bound, notes, relaxation_rounds)
+
+
+def _give_up(
+    incumbent: np.ndarray | None,
+    rounds: int,
+    cuts: int,
+    bound: float,
+    notes: list[str],
+    relaxation_rounds: int,
+) -> OptimalResult:
+    """The result when a limit stopped the search: the best protecting pattern known (the
+    incumbent, not proven of least cost) or none."""
+    if incumbent is not None:
+        notes.append("optimal: the best protecting pattern found so far is used")
+    return OptimalResult(incumbent, False, rounds, cuts, bound, notes, relaxation_rounds)

@@ -5,10 +5,14 @@
   and SIMPLEHEURISTIC all suppress A-male, A-female, C-male and C-female.
 - sdcTable ``tests/testthat/test-simpleheuristic.R``: a 4x4 table (v1 w-z by v2 a-d) with 9
   suppressed cells, two or more in every row and column, where cell (w, b) = 47 can still be
-  recomputed; suppressing (x, b) as well gives (w, b) the attack interval [0, 141].
+  recomputed; suppressing (x, b) as well gives (w, b) the attack interval [0, 141] (an earlier
+  version of the test suppressed (x, d) and reported [0, 78]).
 - sdcTable ``tests/testthat/test-linked-tables.r``: regions A, B, I-N with counts 2, 2, 8, 8,
   3, 3, 3, 7 grouped by county in one table and by size in the other; counts <= 3 primary.
   Each table is safe alone, together K = 3 is recovered; linked protection also suppresses N.
+- tau-ARGUS manual 4.1, section 2.15: a 2x2 audit example whose attacker interval for X11 is
+  [3, 6]; the manual's own cell values were not available, so the table below is built to give
+  that interval from its margins.
 """
 
 from __future__ import annotations
@@ -111,3 +115,14 @@ def linked_region_tables() -> tuple[Table, Table]:
         Table.from_leaf_cells("by_county", leaves, [by_county]),
         Table.from_leaf_cells("by_size", leaves, [by_size]),
     )
+
+
+def two_by_two() -> Table:
+    """A 2x2 table with margins where, all four inner cells suppressed, the attacker finds X11
+    in [3, 6]: X11 + X12 = 6, X11 + X21 = 8, X21 + X22 = 5 give X11 >= 8 - 5 and X11 <= 6."""
+    rows = Dimension.flat("row", ["1", "2"], total="T")
+    cols = Dimension.flat("col", ["1", "2"], total="T")
+    leaves = pl.DataFrame(
+        {"row": ["1", "1", "2", "2"], "col": ["1", "2", "1", "2"], "value": [4, 2, 4, 1]}
+    )
+    return Table.from_leaf_cells("two_by_two", leaves, [rows, cols])

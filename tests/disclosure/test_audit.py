@@ -5,62 +5,15 @@ import math
 
 import polars as pl
 
-from disclosure import DFE, Dimension, Profile, Table, audit
-from disclosure.audit import EXACT, NARROWED, PUBLISHED
+from disclosure import DFE, Profile, audit
+from disclosure.audit import NARROWED, PUBLISHED
 
-from .cases import FOUR_BY_FOUR_SUPPRESSED, four_by_four, mask
+from .cases import mask, two_by_two
 
 
 def interval(report, cell: str) -> tuple[float, float]:
     row = report.intervals.filter(pl.col("cell") == cell)
     return row["lower"].item(), row["upper"].item()
-
-
-def test_sdctable_four_by_four_two_per_line_yet_one_cell_recoverable() -> None:
-    """sdcTable test-simpleheuristic.R: every row and column holds two suppressions, yet rows
-    w + x minus columns a + c give (w, b) = 236 - 189 = 47."""
-    table = four_by_four()
-    report = audit([table], {table.name: mask(table, FOUR_BY_FOUR_SUPPRESSED)}, DFE)
-    assert not report.passed
-    assert [(f.cell, f.value, f.lower, f.upper, f.rule) for f in report.failures] == [
-        ("v1=w, v2=b", 47, 47.0, 47.0, EXACT)
-    ]
-    evidence = " ".join(report.failures[0].evidence)
-    for relation in ("(v1=w)", "(v1=x)", "(v2=a)", "(v2=c)"):
-        assert relation in evidence  # the two rows and two columns that pin it down
-    assert report.intervals.height == 9
-
-
-def test_sdctable_four_by_four_fixed_by_one_more_suppression() -> None:
-    table = four_by_four()
-    cells = [*FOUR_BY_FOUR_SUPPRESSED, ("x", "b")]
-    report = audit([table], {table.name: mask(table, cells)}, DFE)
-    assert report.passed and report.failures == []
-    assert interval(report, "v1=w, v2=b") == (0.0, 141.0)  # sdcTable's attack(): [0, 141]
-
-
-def two_by_two() -> Table:
-    """A 2x2 table with all four inner cells suppressed and the margins published, built so
-    that the attacker's interval for X11 is [3, 6] as in the tau-ARGUS manual's audit example
-    (the manual's own numbers were not available; this table is constructed to match):
-    X11 + X12 = 6, X11 + X21 = 8, X21 + X22 = 5 give X11 >= 8 - 5 and X11 <= 6."""
-    rows = Dimension.flat("row", ["1", "2"], total="T")
-    cols = Dimension.flat("col", ["1", "2"], total="T")
-    leaves = pl.DataFrame(
-        {"row": ["1", "1", "2", "2"], "col": ["1", "2", "1", "2"], "value": [4, 2, 4, 1]}
-    )
-    return Table.from_leaf_cells("two_by_two", leaves, [rows, cols])
-
-
-def test_two_by_two_intervals_from_the_margins() -> None:
-    table = two_by_two()
-    inner = [("1", "1"), ("1", "2"), ("2", "1"), ("2", "2")]
-    report = audit([table], {table.name: mask(table, inner)}, DFE)
-    assert interval(report, "col=1, row=1") == (3.0, 6.0)
-    assert interval(report, "col=2, row=1") == (0.0, 3.0)  # sensitive 2, reaches t = 3
-    assert interval(report, "col=1, row=2") == (2.0, 5.0)
-    assert interval(report, "col=2, row=2") == (0.0, 3.0)
-    assert report.passed
 
 
 def test_sensitive_cell_narrowed_inside_one_to_threshold_minus_one_fails() -> None:
@@ -91,3 +44,22 @@ def test_unbounded_cells_get_an_infinite_upper_bound() -> None:
     assert report.passed
     assert math.isinf(interval(report, "grand total")[1])
     assert json.dumps(report.as_dict())
+
+
+def test_report_lists_each_failure_with_what_pins_it_down() -> None:
+    """A 2x2 table with the two sensitive cells (1, 2) = 2 and (2, 2) = 1 suppressed: row 1
+    gives (1, 2) exactly; the report names the relations, and renders as JSON and as a
+    Markdown artifact."""
+    table = two_by_two()
+    report = audit([table], {table.name: mask(table, [("1", "2"), ("2", "2")])}, DFE)
+    assert len(report.failures) == 2  # (2, 2) follows from row 2 the same way
+    failure = next(f for f in report.failures if f.cell == "col=2, row=1")
+    assert (failure.cell, failure.lower, failure.upper) == ("col=2, row=1", 2.0, 2.0)
+    assert failure.rule == "recovered exactly"
+    assert failure.relations  # at least one relation with a non-zero dual
+    assert all("= sum of its" in r for r in failure.relations)
+    as_dict = report.as_dict()
+    assert as_dict["failed_cells"][0]["relations"] == list(failure.relations)
+    json.dumps(as_dict)
+    text = report.markdown()
+    assert text.startswith("Audit FAILED") and "| col=2, row=1 |" in text

@@ -6,6 +6,7 @@ import pytest
 from disclosure import DFE, ProtectionInfeasibleError, link_tables
 from disclosure.primary import is_sensitive, upper_protection_levels
 from disclosure.secondary.attacker import AttackerModel
+from disclosure.secondary.levels import ProtectionLevels
 from disclosure.secondary.optimal import optimal_pattern
 
 from ..cases import region_by_gender
@@ -15,17 +16,16 @@ def setup():
     linked = link_tables([region_by_gender()])
     values = linked.values
     primary = is_sensitive(values, DFE)
-    levels = upper_protection_levels(values, DFE).astype(float)
+    levels = ProtectionLevels.upper_only(primary, upper_protection_levels(values, DFE))
     return linked, values, primary, levels
 
 
 def test_optimal_pattern_is_least_cost_and_proven() -> None:
-    linked, values, primary, levels = setup()
+    linked, values, _, levels = setup()
     costs = values + 1.0
     result = optimal_pattern(
         AttackerModel(linked.relations, values, 100.0),
         linked.relations,
-        primary,
         levels,
         np.zeros(linked.size, dtype=bool),
         costs,
@@ -37,11 +37,10 @@ def test_optimal_pattern_is_least_cost_and_proven() -> None:
 
 
 def test_count_costs_pick_four_cells() -> None:
-    linked, values, primary, levels = setup()
+    linked, values, _, levels = setup()
     result = optimal_pattern(
         AttackerModel(linked.relations, values, 100.0),
         linked.relations,
-        primary,
         levels,
         np.zeros(linked.size, dtype=bool),
         np.ones(linked.size),
@@ -55,7 +54,6 @@ def test_optimal_reports_infeasibility() -> None:
         optimal_pattern(
             AttackerModel(linked.relations, values, 100.0),
             linked.relations,
-            primary,
             levels,
             ~primary,
             values + 1.0,
@@ -63,11 +61,10 @@ def test_optimal_reports_infeasibility() -> None:
 
 
 def test_round_limit_returns_no_pattern_with_a_note() -> None:
-    linked, values, primary, levels = setup()
+    linked, values, _, levels = setup()
     result = optimal_pattern(
         AttackerModel(linked.relations, values, 100.0),
         linked.relations,
-        primary,
         levels,
         np.zeros(linked.size, dtype=bool),
         values + 1.0,
@@ -75,3 +72,26 @@ def test_round_limit_returns_no_pattern_with_a_note() -> None:
     )
     assert result.pattern is None and not result.proven_optimal
     assert "1 rounds" in result.notes[0]
+
+
+def test_start_cells_stay_suppressed_at_no_cost() -> None:
+    """The modular method hands over cells already suppressed elsewhere: they are kept and
+    may be used for free (here B-male and B-female protect A-female instead of C)."""
+    linked, values, _, levels = setup()
+    start = np.zeros(linked.size, dtype=bool)
+    labels = [linked.label(i) for i in range(linked.size)]
+    for name in ("gender=male, region=B", "gender=female, region=B"):
+        start[labels.index(name)] = True
+    result = optimal_pattern(
+        AttackerModel(linked.relations, values, 100.0),
+        linked.relations,
+        levels,
+        np.zeros(linked.size, dtype=bool),
+        values + 1.0,
+        start=start,
+    )
+    assert result.pattern is not None
+    assert sorted(labels[i] for i in np.flatnonzero(result.pattern)) == [
+        "gender=female, region=A", "gender=female, region=B",
+        "gender=male, region=A", "gender=male, region=B",
+    ]  # fmt: skip

@@ -1,0 +1,97 @@
+"""Protection requirements of primary cells and what the attacker knows of published cells.
+
+Per primary cell ``p`` with true value ``a_p`` (Fischetti and Salazar, JASA 95, 2000; tau-ARGUS
+manual, "protection levels"; Hundepool et al., 2012, section 4.3.1):
+
+- upper protection level ``UPL_p``: the attacker's largest feasible value is at least
+  ``a_p + UPL_p``;
+- lower protection level ``LPL_p``: the smallest feasible value is at most ``a_p - LPL_p``;
+- sliding protection level ``SPL_p``: the feasible interval is at least ``SPL_p`` wide
+  (``SPL = 1`` is "not recovered exactly").
+
+A published cell is normally known exactly. Under rounding (NHS England's rule, see
+:mod:`disclosure.rounding`) a published cell is only known within an interval, so the attacker
+knows ``known_low_i <= y_i <= known_high_i`` for it instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ProtectionLevels:
+    """Upper, lower and sliding protection levels over the linked unique cells (0 = none), and
+    the cells that must be suppressed (``primary``; a primary may have all three levels 0 when
+    only its own publication is disclosive)."""
+
+    primary: np.ndarray
+    upper: np.ndarray
+    lower: np.ndarray
+    sliding: np.ndarray
+
+    def __post_init__(self) -> None:
+        n = len(self.primary)
+        for name in ("upper", "lower", "sliding"):
+            array = np.asarray(getattr(self, name), dtype=np.float64)
+            if array.shape != (n,):
+                raise ValueError(f"{name} levels have shape {array.shape}, need ({n},)")
+            if (array < 0).any():
+                raise ValueError(f"{name} protection levels must not be negative")
+            object.__setattr__(self, name, array)
+        object.__setattr__(self, "primary", np.asarray(self.primary, dtype=bool))
+
+    @classmethod
+    def upper_only(cls, primary: np.ndarray, upper: np.ndarray) -> ProtectionLevels:
+        """Only upper levels (the minimum frequency rule's ``UPL = t - a``)."""
+        zeros = np.zeros(len(primary), dtype=np.float64)
+        return cls(np.asarray(primary, dtype=bool), np.asarray(upper, float), zeros, zeros.copy())
+
+    def subset(self, cells: np.ndarray) -> ProtectionLevels:
+        """The levels of ``cells`` (an index array), in that order."""
+        return ProtectionLevels(
+            self.primary[cells], self.upper[cells], self.lower[cells], self.sliding[cells]
+        )
+
+    def with_requested(self, cells: np.ndarray, sliding: float = 1.0) -> ProtectionLevels:
+        """These levels plus cells requested suppressed (tau-ARGUS "request" status, sdcTable's
+        manual primaries ``u``): each must at least not be recovered exactly."""
+        primary = self.primary.copy()
+        slide = self.sliding.copy()
+        primary[cells] = True
+        slide[cells] = np.maximum(slide[cells], sliding)
+        return ProtectionLevels(primary, self.upper, self.lower, slide)
+
+    def requirement(self, cell: int) -> str:
+        """Readable requirement, e.g. ``"upper 2, sliding 1"``; ``"suppressed"`` if none."""
+        parts = [
+            f"{name} {level:g}"
+            for name, level in (
+                ("upper", self.upper[cell]),
+                ("lower", self.lower[cell]),
+                ("sliding", self.sliding[cell]),
+            )
+            if level > 0
+        ]
+        return ", ".join(parts) or "suppressed"
+
+
+@dataclass(frozen=True)
+class KnownBounds:
+    """What the attacker knows of each cell when it is published: ``low <= y <= high``
+    (``low == high == value`` for a cell published exactly)."""
+
+    low: np.ndarray
+    high: np.ndarray
+
+    @classmethod
+    def exact(cls, values: np.ndarray) -> KnownBounds:
+        """Every published cell known exactly (no rounding)."""
+        v = np.asarray(values, dtype=np.float64)
+        return cls(v.copy(), v.copy())
+
+    def is_exact(self) -> np.ndarray:
+        """Cells an attacker knows exactly when published (no rounding interval)."""
+        return self.low == self.high
