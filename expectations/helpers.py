@@ -22,6 +22,15 @@ ABSENCE_SESSIONS = f"{HELPER_PREFIX}absence_sessions"
 """Absence: authorised plus unauthorised absence sessions."""
 ON_CENSUS = f"{HELPER_PREFIX}on_census"
 """Results, absence, NCMP, consent: the UPN is on a stored census."""
+CENSUS_DATE_TEXT = f"{HELPER_PREFIX}census_date"
+"""Census: the census date as ``YYYY-MM-DD`` text, compared with the run's census date."""
+KS2_SUBJECTS: tuple[str, ...] = ("reading", "maths")
+"""KS2 tests reported as a scaled score or a non-score code."""
+
+
+def ks2_outcomes(subject: str) -> str:
+    """KS2: how many of the subject's scaled score and non-score code are filled (0-2)."""
+    return f"{HELPER_PREFIX}{subject}_outcomes"
 
 
 def _has(frame: pl.DataFrame, *columns: str) -> bool:
@@ -43,6 +52,18 @@ def add_helper_columns(
             helpers.append(age_of_nc_year(pl.col("nc_year")).alias(AGE_OF_NC_YEAR))
         else:
             helpers += [pl.lit(None, pl.Int64).alias(c) for c in (AGE_ON_31_AUGUST, AGE_OF_NC_YEAR)]
+    if input_name == "census":
+        helpers.append(_text_or_null(frame, "census_date").alias(CENSUS_DATE_TEXT))
+    if input_name == "ks2":
+        for subject in KS2_SUBJECTS:
+            score, code = f"{subject}_score", f"{subject}_code"
+            filled = (
+                pl.col(score).is_not_null().cast(pl.Int64)
+                + pl.col(code).is_not_null().cast(pl.Int64)
+                if _has(frame, score, code)
+                else pl.lit(None, pl.Int64)
+            )
+            helpers.append(filled.alias(ks2_outcomes(subject)))
     if input_name == "absence":
         total = (
             pl.col("authorised_absence") + pl.col("unauthorised_absence")
@@ -53,6 +74,12 @@ def add_helper_columns(
     if census_upns is not None and "upn" in frame.columns:
         helpers.append(on_census(pl.col("upn"), census_upns).alias(ON_CENSUS))
     return frame.with_columns(helpers) if helpers else frame
+
+
+def _text_or_null(frame: pl.DataFrame, column: str) -> pl.Expr:
+    if column not in frame.columns:
+        return pl.lit(None, pl.Utf8)
+    return pl.col(column).dt.strftime("%Y-%m-%d")
 
 
 def without_helpers(frame: pl.DataFrame) -> pl.DataFrame:

@@ -26,8 +26,13 @@ class ValidationOutcome:
     batch_failures: list[str] = field(default_factory=list)
     """Why the whole file must be rejected (empty when it may be committed)."""
     statistics: dict[str, Any] = field(default_factory=dict)
-    """Rows read, accepted and quarantined, quarantined rows by reason, expectations run,
-    failed, and the seconds taken."""
+    """Rows read, accepted and quarantined, quarantined rows by reason, temporary UPNs
+    accepted, expectations run, failed, and the seconds taken."""
+    suite: Any = None
+    """The GX ``ExpectationSuite`` the rows were validated with."""
+    docs_result: Any = None
+    """The GX validation result with every pupil value removed (``expectations.redaction``):
+    what Data Docs render."""
 
     @property
     def ok(self) -> bool:

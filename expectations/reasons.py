@@ -30,6 +30,12 @@ ABSENCE_EXCEEDS_POSSIBLE = "absence_exceeds_possible"
 """Authorised plus unauthorised absence exceeds the possible sessions."""
 UNKNOWN_PUPIL = "unknown_pupil"
 """The UPN is not on any stored census."""
+CENSUS_DATE_MISMATCH = "census_date_mismatch"
+"""The row's census date is not the census date of the run."""
+LAESTAB_NOT_IN_LA = "laestab_not_in_la"
+"""The LAESTAB is not 7 digits starting with the configured LA number."""
+SCORE_OR_CODE = "score_or_code"
+"""A KS2 subject needs exactly one of a scaled score and a non-score code."""
 
 ROW_REASONS: tuple[str, ...] = (
     MISSING_REQUIRED,
@@ -42,10 +48,16 @@ ROW_REASONS: tuple[str, ...] = (
     DOB_NC_YEAR_MISMATCH,
     ABSENCE_EXCEEDS_POSSIBLE,
     UNKNOWN_PUPIL,
+    CENSUS_DATE_MISMATCH,
+    LAESTAB_NOT_IN_LA,
+    SCORE_OR_CODE,
 )
 
 MISSING_COLUMN = "missing_column"
 """Batch level: a required column is absent from the file."""
+INCOMPLETE_COLUMN = "incomplete_column"
+"""Batch level: fewer rows than the column's completeness threshold have a value."""
+BATCH_CODES: tuple[str, ...] = (MISSING_COLUMN, INCOMPLETE_COLUMN)
 
 SUPERSEDED_BY: dict[str, str] = {UPN_CHECK_LETTER: UPN_MALFORMED}
 """A row already quarantined for the value reason is not reported again for the key reason

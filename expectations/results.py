@@ -48,9 +48,17 @@ def _exception_message(exception_info: Any) -> str | None:
     return None
 
 
-def _batch_message(code: str, fields: list[str]) -> str:
+def _batch_message(code: str, fields: list[str], result: Any) -> str:
     if code == reasons.MISSING_COLUMN:
         return f"required column {fields[0]!r} is missing"
+    if code == reasons.INCOMPLETE_COLUMN:
+        details = result.result or {}
+        filled = 100.0 - float(details.get("unexpected_percent") or 0.0)
+        threshold = float(result.expectation_config.meta.get("threshold", 1.0))
+        return (
+            f"column {fields[0]!r} is filled on {filled:.1f}% of rows, below its "
+            f"completeness threshold of {threshold:.0%}"
+        )
     return f"{code}: {', '.join(fields)}"
 
 
@@ -66,8 +74,11 @@ def read_results(validation: Any, missing_columns: set[str]) -> ReadResults:
             failed += 1
         error = _exception_message(result.exception_info)
         if "batch" in meta:
-            if not result.success:
-                batch_failures.append(_batch_message(meta["batch"], fields))
+            absent = meta["batch"] != reasons.MISSING_COLUMN and missing_columns.intersection(
+                fields
+            )
+            if not result.success and not absent:
+                batch_failures.append(_batch_message(meta["batch"], fields, result))
             continue
         if error is not None:
             if not missing_columns.intersection(fields):

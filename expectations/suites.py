@@ -10,7 +10,11 @@ minimum and maximum; the natural key unique. On top of that, per input:
   registrations, enrolment status ``S``, are a pupil's second row by design), and the date
   of birth consistent with the NC year (derived columns, see ``expectations.helpers``);
 * absence: authorised + unauthorised absence at most the possible sessions (derived column);
-* results, absence, NCMP, consent: the UPN on the census (derived column, optional).
+* ks2: each subject has exactly one of a scaled score and a non-score code;
+* results, absence, NCMP, consent: the UPN on the census (derived column, optional);
+* with the run's limits (``expectations.limits``): every LAESTAB in the configured LA, the
+  census date the run's, and each column filled on at least its completeness threshold of
+  rows (batch level: an incomplete column rejects the file).
 
 Each expectation's ``meta`` names the quarantine reason (``expectations.reasons``).
 This module imports GX: import it inside functions.
@@ -18,6 +22,7 @@ This module imports GX: import it inside functions.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 import great_expectations as gx
@@ -136,6 +141,59 @@ def absence_expectations() -> list[Expectation]:
     ]
 
 
+def ks2_expectations() -> list[Expectation]:
+    """Each KS2 test has a scaled score or a non-score code (A, B, M, T, U), not both."""
+    return [
+        gxe.ExpectColumnValuesToBeInSet(
+            column=helpers.ks2_outcomes(subject),
+            value_set=[1],
+            description=(
+                f"exactly one of {subject}_score and {subject}_code (a scaled score 80-120 "
+                "or a non-score code)"
+            ),
+            meta=row_meta(reasons.SCORE_OR_CODE, f"{subject}_score", f"{subject}_code"),
+        )
+        for subject in helpers.KS2_SUBJECTS
+    ]
+
+
+def la_expectations(la_number: int) -> list[Expectation]:
+    """LAESTAB is the configured LA number followed by a 4-digit establishment number."""
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="laestab",
+            regex=rf"^{la_number:03d}[0-9]{{4}}$",
+            description=f"laestab must be a school of LA {la_number:03d} (LA number + 4 digits)",
+            meta=row_meta(reasons.LAESTAB_NOT_IN_LA, "laestab"),
+        )
+    ]
+
+
+def census_date_expectations(census_date: date) -> list[Expectation]:
+    """Every row of the census carries the run's census date."""
+    return [
+        gxe.ExpectColumnValuesToBeInSet(
+            column=helpers.CENSUS_DATE_TEXT,
+            value_set=[census_date.isoformat()],
+            description=f"census_date must be the run's census date, {census_date.isoformat()}",
+            meta=row_meta(reasons.CENSUS_DATE_MISMATCH, "census_date"),
+        )
+    ]
+
+
+def completeness_expectations(thresholds: tuple[tuple[str, float], ...]) -> list[Expectation]:
+    """Each column filled on at least its threshold share of rows (batch level)."""
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(
+            column=column,
+            mostly=share,
+            description=f"{column} filled on at least {share:.0%} of rows (completeness)",
+            meta=batch_meta(reasons.INCOMPLETE_COLUMN, column) | {"threshold": share},
+        )
+        for column, share in thresholds
+    ]
+
+
 def referential_expectations() -> list[Expectation]:
     """The UPN is on the census (derived boolean column ``_chk_on_census``)."""
     return [
@@ -149,10 +207,19 @@ def referential_expectations() -> list[Expectation]:
 
 
 @cache
-def build_suite(input_name: str, *, check_census: bool = True) -> gx.ExpectationSuite:
+def build_suite(
+    input_name: str,
+    *,
+    check_census: bool = True,
+    la_number: int | None = None,
+    census_date: date | None = None,
+    completeness: tuple[tuple[str, float], ...] = (),
+) -> gx.ExpectationSuite:
     """The suite of ``input_name``; without the census check when ``check_census`` is false.
 
-    Suites are plain objects (not saved to a context) and cached per process.
+    ``la_number``, ``census_date`` and ``completeness`` (column, minimum share filled) add
+    the run's own limits. Suites are plain objects (not saved to a context), cached per
+    process and argument.
     """
     schema = INPUTS[input_name]
     found = schema_expectations(schema)
@@ -160,9 +227,16 @@ def build_suite(input_name: str, *, check_census: bool = True) -> gx.Expectation
         found += upn_expectations()
     if input_name == "census":
         found += census_expectations()
+        if census_date is not None:
+            found += census_date_expectations(census_date)
+    if input_name == "ks2":
+        found += ks2_expectations()
     if input_name == "absence":
         found += absence_expectations()
+    if la_number is not None and "laestab" in schema.column_names:
+        found += la_expectations(la_number)
     if check_census and input_name in REFERENCES_CENSUS:
         found += referential_expectations()
+    found += completeness_expectations(completeness)
     suffix = "" if check_census or input_name not in REFERENCES_CENSUS else "_without_census"
     return gx.ExpectationSuite(name=f"pupilstats_{input_name}{suffix}", expectations=found)

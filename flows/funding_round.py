@@ -45,7 +45,9 @@ def funding_round(
     loads = []
     if input_dir is not None:
         staged = load_inputs(Path(input_dir), settings.db_path)
-        loads = validate_inputs(staged, settings.db_path)
+        loads = validate_inputs(
+            staged, settings.db_path, census_date, settings.reports_dir, profile
+        )
     opt_outs = exclude_opt_outs(settings.db_path, census_date)
     tables = aggregate_funding(settings.db_path, census_date)
     protection = protect_tables(tables, release_profile)

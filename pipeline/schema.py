@@ -43,6 +43,9 @@ class InputSchema:
     replaced_by: tuple[str, ...] = field(default=())
     """Columns whose values identify a delivery: loading a file replaces the stored rows
     with the same values of these columns (for the census, its census date)."""
+    may_be_empty: bool = False
+    """Whether a file with a header and no rows is a normal delivery (a consent register
+    with no records yet) rather than a broken export."""
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -185,6 +188,7 @@ CONSENT = InputSchema(
         "restrictions on what is passed to Youth Support Services."
     ),
     key=("upn", "consent_type", "recorded_on", "source_ref"),
+    may_be_empty=True,
     columns=(
         UPN,
         Column("consent_type", pl.Utf8, codes=codes.CONSENT_TYPES),

@@ -1,28 +1,34 @@
 """Step 2 of a load: validate staged rows and commit them to the input's table.
 
 The staged rows are checked by the input's Great Expectations suite
-(``expectations.run.validate``). Rows failing a row-level expectation join the
-quarantine; a batch-level failure (a required column all blank, too large a share of bad
-rows, ...) rejects the whole file and changes nothing in the input's table. Otherwise the
-accepted rows replace the stored rows of the same delivery (the census of the same census
-date, the results of the same academic year), so re-loading a file is idempotent.
+(``expectations.run.validate``) under the run's limits (``expectations.limits``: LA number,
+completeness thresholds, largest bad share) and census date. Rows failing a row-level
+expectation join the quarantine; a batch-level failure (a required column missing or
+incomplete, a file of another census or LA, too large a share of bad rows) raises
+``BatchRejected`` naming the file and the reason, and changes nothing in the input's table.
+Otherwise the accepted rows replace the stored rows of the same delivery (the census of the
+same census date, the results of the same academic year), so re-loading a file is
+idempotent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from pipeline.errors import BatchRejected, PupilstatsError
+from pipeline.load.check import FileCheck, batch_reasons, reason_code
 from pipeline.load.reader import LINE
 from pipeline.load.staging import StagedFile, insert_quarantine, quarantine_frame, staging_table
 from pipeline.schema import INPUTS, InputSchema
 
-DEFAULT_MAX_BAD_SHARE = 0.05
-"""A file with more than this share of rows quarantined is rejected as a whole."""
+if TYPE_CHECKING:
+    from expectations.docs import DocsEntry
+    from expectations.limits import QualityLimits
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,19 @@ class LoadReport:
     rows_accepted: int
     rows_quarantined: int
     quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+    temporary_upns: int = 0
+
+    def as_check(self) -> FileCheck:
+        """The file's summary, as the validation summary and artifact show it."""
+        return FileCheck(
+            input=self.input,
+            file=self.file,
+            rows_read=self.rows_read,
+            rows_accepted=self.rows_accepted,
+            rows_quarantined=self.rows_quarantined,
+            quarantined_by_reason=self.quarantined_by_reason,
+            temporary_upns=self.temporary_upns,
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -48,6 +67,7 @@ class LoadReport:
             "rows_accepted": self.rows_accepted,
             "rows_quarantined": self.rows_quarantined,
             "quarantined_by_reason": self.quarantined_by_reason,
+            "temporary_upns": self.temporary_upns,
         }
 
 
@@ -92,26 +112,43 @@ def commit_staged(
     con: duckdb.DuckDBPyConnection,
     input_name: str,
     *,
-    max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
+    limits: QualityLimits | None = None,
+    census_date: date | None = None,
+    docs: list[DocsEntry] | None = None,
 ) -> LoadReport:
-    """Validate the staged rows of ``input_name`` and commit the accepted ones."""
+    """Validate the staged rows of ``input_name`` and commit the accepted ones.
+
+    ``limits`` default to ``expectations/config/quality.toml``; ``census_date`` is the
+    run's (census rows with another are quarantined, another census rejected). The redacted
+    validation result is appended to ``docs`` (for the run's Data Docs) before a rejection
+    is raised, so that a rejected file has its page too.
+    """
+    from expectations.docs import docs_entry
+    from expectations.limits import load_limits
     from expectations.run import validate
 
+    limits = limits or load_limits()
     schema = INPUTS[input_name]
     staged = staged_file(con, input_name)
     rows = con.sql(f"SELECT * FROM {staging_table(schema)} ORDER BY {LINE}").pl()
     upns = census_upns(con) if input_name not in ("census", "schools") else None
     outcome = validate(
-        rows, input_name, census_upns=upns, max_bad_share=max_bad_share, file=staged.file
+        rows,
+        input_name,
+        census_upns=upns,
+        census_date=census_date,
+        limits=limits,
+        file=staged.file,
     )
-    quarantined_lines = outcome.quarantined[LINE].n_unique()
-    total_bad = staged.rows_unparsed + quarantined_lines
-    reasons = list(outcome.batch_failures)
-    if staged.rows_read and total_bad / staged.rows_read > max_bad_share and not reasons:
-        reasons.append(
-            f"{total_bad} of {staged.rows_read} rows ({total_bad / staged.rows_read:.1%}) are bad, "
-            f"more than the limit of {max_bad_share:.0%}"
-        )
+    total_bad = staged.rows_unparsed + outcome.quarantined[LINE].n_unique()
+    reasons = batch_reasons(outcome, staged.rows_read, staged.rows_unparsed, limits.max_bad_share)
+    if docs is not None:
+        counts = {
+            "rows_read": staged.rows_read,
+            "rows_accepted": outcome.accepted.height,
+            "rows_quarantined": total_bad,
+        }
+        docs.append(docs_entry(outcome, counts=counts, batch_failures=reasons))
     if reasons:
         raise BatchRejected(staged.file, reasons)
     gx_quarantine = outcome.quarantined.rename({"expectation": "reason"})
@@ -132,13 +169,14 @@ def commit_staged(
                 file=staged.file,
             ),
         )
-        by_reason = dict(
-            con.execute(
-                "SELECT reason, count(DISTINCT line) FROM quarantine WHERE load_id = ? "
-                "GROUP BY reason ORDER BY reason",
-                [staged.load_id],
-            ).fetchall()
-        )
+        by_reason: dict[str, set[int]] = {}
+        for reason, lines in con.execute(
+            "SELECT reason, list(DISTINCT line) FROM quarantine WHERE load_id = ? "
+            "GROUP BY reason ORDER BY reason",
+            [staged.load_id],
+        ).fetchall():
+            by_reason.setdefault(reason_code(reason), set()).update(lines)
+        quarantined_by_reason = {k: len(v) for k, v in sorted(by_reason.items())}
         report = LoadReport(
             input=schema.name,
             file=staged.file,
@@ -147,7 +185,8 @@ def commit_staged(
             rows_read=staged.rows_read,
             rows_accepted=outcome.accepted.height,
             rows_quarantined=total_bad,
-            quarantined_by_reason=by_reason,
+            quarantined_by_reason=quarantined_by_reason,
+            temporary_upns=int(outcome.statistics.get("temporary_upns", 0)),
         )
         if report.rows_accepted + report.rows_quarantined != report.rows_read:
             raise PupilstatsError(

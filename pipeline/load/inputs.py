@@ -7,13 +7,19 @@ on it), then the consent register and the results. A folder holds ``<input>.csv`
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipeline.errors import InputFileError
 from pipeline.load.commit import LoadReport, commit_staged
 from pipeline.load.staging import StagedFile, stage_file
+
+if TYPE_CHECKING:
+    from expectations.docs import DocsEntry
+    from expectations.limits import QualityLimits
 
 LOAD_ORDER: tuple[str, ...] = ("schools", "census", "consent", "ks2", "ks4", "absence", "ncmp")
 REQUIRED_INPUTS: tuple[str, ...] = ("schools", "census", "consent")
@@ -51,6 +57,21 @@ def stage_inputs(con: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> list
     return [stage_file(con, path, name) for name, path in files.items()]
 
 
-def commit_inputs(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[LoadReport]:
-    """Validate and commit staged inputs in load order."""
-    return [commit_staged(con, name) for name in LOAD_ORDER if name in names]
+def commit_inputs(
+    con: duckdb.DuckDBPyConnection,
+    names: list[str],
+    *,
+    limits: QualityLimits | None = None,
+    census_date: date | None = None,
+    docs: list[DocsEntry] | None = None,
+) -> list[LoadReport]:
+    """Validate and commit staged inputs in load order (see ``commit_staged``).
+
+    The first rejected file stops the load with ``BatchRejected``; inputs committed before
+    it stay committed (each is a complete delivery of its own).
+    """
+    return [
+        commit_staged(con, name, limits=limits, census_date=census_date, docs=docs)
+        for name in LOAD_ORDER
+        if name in names
+    ]

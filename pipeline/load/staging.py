@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -124,10 +124,20 @@ def delivery_of(rows: pl.DataFrame, schema: InputSchema) -> str:
     return ",".join(values) if values else "(none)"
 
 
-def stage_file(con: duckdb.DuckDBPyConnection, path: Path, input_name: str) -> StagedFile:
-    """Read and parse ``path`` as input ``input_name`` into its staging table."""
+def stage_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    input_name: str,
+    *,
+    census_date: date | None = None,
+    geography: pl.DataFrame | None = None,
+) -> StagedFile:
+    """Read and parse ``path`` as input ``input_name`` into its staging table.
+
+    ``census_date`` and ``geography`` serve a census given as a CTF (``pipeline.load.ctf``).
+    """
     schema = INPUTS[input_name]
-    raw = read_rows(Path(path), schema)
+    raw = read_rows(Path(path), schema, census_date=census_date, geography=geography)
     parsed = parse_rows(raw.rows, schema)
     load_id = uuid.uuid4().hex
     delivery = delivery_of(parsed.rows, schema)

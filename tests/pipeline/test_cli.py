@@ -16,7 +16,9 @@ runner = CliRunner()
 def borough_folder(tmp_path: Path, census_text: str | bytes) -> Path:
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "schools.csv").write_text(",".join(SCHOOLS.column_names) + "\n")
+    (folder / "schools.csv").write_text(
+        ",".join(SCHOOLS.column_names) + "\n8012001,100001,Alder Primary,primary,E05000001,Alder\n"
+    )
     (folder / "consent.csv").write_text(",".join(CONSENT.column_names) + "\n")
     path = folder / "census.csv"
     if isinstance(census_text, bytes):
