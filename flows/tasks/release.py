@@ -1,4 +1,4 @@
-"""Writing an audited release."""
+"""Writing an audited release and recording which pupils it counted and excluded."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from disclosure import AuditReport, Profile, Protection, Table
 from flows.tasks.base import store_task
 from pipeline.release.tables import input_digests, release_tables
 from pipeline.release.writer import write_release
+from pipeline.rights.release_population import record_release_population
 from pipeline.store import open_store
 
 
@@ -26,10 +27,11 @@ def write_protected_release(
     inputs: list[str],
     measure: str,
 ) -> Path:
-    """Write the release atomically; refused unless the audit passed."""
+    """Write the release atomically (refused unless the audit passed), then record which
+    pupils it counted and which an opt-out excluded (for subject access requests)."""
     with open_store(db_path) as con:
         digests = input_digests(con, inputs)
-    return write_release(
+    release = write_release(
         releases_dir=releases_dir,
         flow=flow,
         reference_date=reference_date.isoformat(),
@@ -38,3 +40,8 @@ def write_protected_release(
         inputs=digests,
         audit=report.as_dict(),
     )
+    with open_store(db_path) as con:
+        record_release_population(
+            con, release_id=release.name, flow=flow, reference_date=reference_date
+        )
+    return release

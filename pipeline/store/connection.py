@@ -4,6 +4,9 @@ The store holds identifiable records, so its folder is created ``0700`` and the 
 file (and its write-ahead log) ``0600``. The file is not encrypted: DuckDB's PyPI build
 cannot write encrypted files safely here, so pupilstats relies on file permissions and on
 the store never leaving the machine, and says so.
+
+Each opening and closing also runs the store's upkeep (``pipeline.store.upkeep``): the
+delivered consent file joins the append-only register and erased pupils stay erased.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.store.tables import create_tables
+from pipeline.store.upkeep import keep_rights
 
 OWNER_ONLY_FILE = stat.S_IRUSR | stat.S_IWUSR
 OWNER_ONLY_DIR = stat.S_IRWXU
@@ -42,7 +46,9 @@ def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         restrict_permissions(db_path)
         create_tables(con)
+        keep_rights(con)
         yield con
+        keep_rights(con)
     finally:
         con.close()
         restrict_permissions(db_path)

@@ -6,7 +6,11 @@ Besides one table per input (``pipeline.schema.INPUTS``) the store keeps:
   value and reason, so nothing is lost silently;
 * ``loads``: one row per file loaded (its sha256 and row counts);
 * ``statistics_eligible_census``: the census rows that may be used for statistics, i.e.
-  without a research opt-out in force at the census date. Every aggregate reads from it.
+  without a research opt-out in force at the census date in the consent register
+  (``consent_register``). Every aggregate reads from it.
+
+The consent register, the rights audit log and the release population records are in
+``pipeline.store.rights_tables``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import duckdb
 import polars as pl
 
 from pipeline.schema import INPUTS, InputSchema
+from pipeline.store.rights_tables import create_rights_tables
 
 _DUCKDB_TYPES: dict[type[pl.DataType], str] = {
     pl.Utf8: "VARCHAR",
@@ -59,7 +64,7 @@ SELECT c.*
 FROM census AS c
 WHERE NOT EXISTS (
     SELECT 1
-    FROM consent AS o
+    FROM consent_register AS o
     WHERE o.upn = c.upn
       AND o.consent_type = 'research_opt_out'
       AND o.effective_from <= c.census_date
@@ -67,7 +72,8 @@ WHERE NOT EXISTS (
 )
 """
 """A pupil with a research opt-out in force at the census date (effective on or before it
-and not withdrawn by then) is excluded from every statistic of that census."""
+and not withdrawn by then, in the consent register) is excluded from every statistic of that
+census."""
 
 
 def duckdb_type(dtype: type[pl.DataType] | pl.DataType) -> str:
@@ -86,4 +92,5 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(input_table_ddl(schema))
     con.execute(QUARANTINE_DDL)
     con.execute(LOADS_DDL)
+    create_rights_tables(con)
     con.execute(ELIGIBLE_VIEW)

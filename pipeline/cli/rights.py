@@ -1,0 +1,259 @@
+"""Individual rights on the command line: consent, the YSS share, subject access,
+correction, erasure and retention.
+
+``pupilstats consent record|withdraw|show UPN``, ``pupilstats yss-extract``,
+``pupilstats sar UPN``, ``pupilstats correct UPN``, ``pupilstats erase UPN`` and
+``pupilstats retention --dry-run|--apply``. Every change is logged in the rights audit log
+by keyed hash (``pipeline.rights.audit_log``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import duckdb
+import typer
+from stdnum.gb import upn as stdnum_upn
+
+from pipeline import codes
+from pipeline.cli.app import DbOption, ReportsOption, app, console, fail, parse_date
+from pipeline.errors import PupilstatsError
+from pipeline.settings import Settings
+
+consent_app = typer.Typer(
+    help="The consent register: research opt-outs and Youth Support Services restrictions.",
+    no_args_is_help=True,
+)
+app.add_typer(consent_app, name="consent")
+
+T = TypeVar("T")
+
+UpnArgument = Annotated[str, typer.Argument(help="The pupil's UPN (13 characters)")]
+TypeOption = Annotated[
+    str, typer.Option("--type", help=f"One of: {', '.join(codes.CONSENT_TYPES)}")
+]
+ByOption = Annotated[str, typer.Option("--by", help=f"One of: {', '.join(codes.RECORDED_BY)}")]
+RefOption = Annotated[str, typer.Option("--ref", help="Reference of the source document")]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why (logged; never a UPN)")]
+
+
+def checked_upn(text: str) -> str:
+    """The UPN upper-cased, or a clear error if its check letter or shape is wrong."""
+    upn = text.strip().upper()
+    if not stdnum_upn.is_valid(upn):
+        raise fail(PupilstatsError(f"{text!r} is not a valid UPN"))
+    return upn
+
+
+def optional_date(option: str, value: str | None, default: date) -> date:
+    return default if value is None else parse_date(option, value)
+
+
+@contextmanager
+def store(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    from pipeline.store import open_store
+
+    with open_store(Settings.from_env(db=db).db_path) as con:
+        yield con
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run ``action``, turning a pupilstats error into one clear line and exit code 1."""
+    try:
+        return action()
+    except PupilstatsError as error:
+        raise fail(error) from None
+
+
+@consent_app.command("record")
+def consent_record(
+    upn: UpnArgument,
+    consent_type: TypeOption,
+    by: ByOption,
+    ref: RefOption,
+    on: Annotated[str | None, typer.Option(help="Date received (default today)")] = None,
+    effective_from: Annotated[
+        str | None, typer.Option(help="Date it takes effect (default: the date received)")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Record an opt-out or a restriction given by a parent, carer or the young person."""
+    from pipeline.rights.consent_register import Instruction, record_instruction
+
+    received = optional_date("--on", on, date.today())
+    instruction = Instruction(
+        upn=checked_upn(upn),
+        consent_type=consent_type,
+        recorded_by=by,
+        recorded_on=received,
+        effective_from=optional_date("--effective-from", effective_from, received),
+        source_ref=ref,
+    )
+    with store(db) as con:
+        instruction_id = run(lambda: record_instruction(con, instruction))
+    console.print(f"recorded {consent_type} ({instruction_id[:12]})", highlight=False)
+
+
+@consent_app.command("withdraw")
+def consent_withdraw(
+    upn: UpnArgument,
+    consent_type: TypeOption,
+    by: ByOption,
+    ref: RefOption,
+    on: Annotated[str | None, typer.Option(help="Date withdrawn (default today)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Withdraw the pupil's opt-out or restriction (a new entry; history is kept)."""
+    from pipeline.rights.consent_register import Withdrawal, withdraw_instructions
+
+    withdrawal = Withdrawal(
+        upn=checked_upn(upn),
+        consent_type=consent_type,
+        withdrawn_by=by,
+        withdrawn_on=optional_date("--on", on, date.today()),
+        source_ref=ref,
+    )
+    with store(db) as con:
+        ids = run(lambda: withdraw_instructions(con, withdrawal))
+    console.print(f"withdrew {len(ids)} {consent_type} instruction(s)", highlight=False)
+
+
+@consent_app.command("show")
+def consent_show(
+    upn: UpnArgument,
+    on: Annotated[str | None, typer.Option(help="Say what is in force on this date")] = None,
+    db: DbOption = None,
+) -> None:
+    """The pupil's consent history and what is in force on a date."""
+    from pipeline.rights.consent_register import in_force_on, register_rows
+
+    pupil = checked_upn(upn)
+    when = optional_date("--on", on, date.today())
+    with store(db) as con:
+        rows = register_rows(con, pupil)
+        in_force = run(lambda: in_force_on(con, pupil, when))
+    console.print(f"consent register of {pupil}: {rows.height} instruction(s)", highlight=False)
+    for row in rows.iter_rows(named=True):
+        ended = (
+            f"withdrawn {row['withdrawn_on']} by {row['withdrawn_by'] or '(in file)'}"
+            if row["withdrawn_on"]
+            else "not withdrawn"
+        )
+        console.print(
+            f"  {row['recorded_on']}  {row['consent_type']} by {row['recorded_by']}, effective "
+            f"{row['effective_from']}, {ended}; ref {row['source_ref']} ({row['origin']})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for consent_type, active in in_force.items():
+        console.print(f"{consent_type} in force on {when}: {'yes' if active else 'no'}")
+
+
+@app.command("yss-extract")
+def yss_extract(
+    on: Annotated[str, typer.Option("--date", help="Extract date: ages are taken on it")],
+    out: Annotated[Path, typer.Option(help="File name, written under reports/shares/yss/")],
+    db: DbOption = None,
+    reports: ReportsOption = None,
+) -> None:
+    """Write the person-level Youth Support Services extract (s.507B, ages 13-19)."""
+    from pipeline.rights.yss import write_yss_extract
+
+    when = parse_date("--date", on)
+    settings = Settings.from_env(db=db, reports=reports)
+    with store(db) as con:
+        extract = run(
+            lambda: write_yss_extract(con, on=when, out=out, shares_dir=settings.shares_dir)
+        )
+    console.print(
+        f"{extract.people} people aged 13-19 on {when} (census {extract.census_date}), "
+        f"{extract.restricted} restricted to name, address and date of birth\n"
+        f"extract:  {extract.path}\nmanifest: {extract.manifest}",
+        highlight=False,
+    )
+
+
+@app.command("sar")
+def sar(
+    upn: UpnArgument,
+    out: Annotated[Path, typer.Option(help="Folder for the bundle (created owner-only)")],
+    db: DbOption = None,
+    reports: ReportsOption = None,
+) -> None:
+    """Subject access: everything held on a pupil, as JSON and a readable summary."""
+    from pipeline.rights.subject_access import write_sar_bundle
+
+    pupil = checked_upn(upn)
+    settings = Settings.from_env(db=db, reports=reports)
+    with store(db) as con:
+        bundle = run(lambda: write_sar_bundle(con, pupil, out, forbidden=(settings.releases_dir,)))
+    console.print(
+        f"{bundle.rows_held} rows in {len(bundle.tables)} tables\n"
+        f"{bundle.json_path}\n{bundle.summary_path}",
+        highlight=False,
+    )
+
+
+@app.command("correct")
+def correct(
+    upn: UpnArgument,
+    field: Annotated[str, typer.Option(help="The field to correct, e.g. postcode")],
+    value: Annotated[str, typer.Option(help="The correct value (blank for none)")],
+    reason: ReasonOption,
+    table: Annotated[str, typer.Option(help="The input table holding the field")] = "census",
+    db: DbOption = None,
+) -> None:
+    """Correct one field of every row the pupil has in a table (logged without values)."""
+    from pipeline.rights.corrections import correct_field
+
+    pupil = checked_upn(upn)
+    with store(db) as con:
+        changed = run(lambda: correct_field(con, pupil, table, field, value, reason))
+    console.print(f"corrected {table}.{field} in {changed} row(s)", highlight=False)
+
+
+@app.command("erase")
+def erase(
+    upn: UpnArgument,
+    reason: ReasonOption,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
+    db: DbOption = None,
+) -> None:
+    """Erase every record held on a pupil (irreversible; logged by keyed hash only)."""
+    from pipeline.rights.corrections import erase_pupil
+
+    pupil = checked_upn(upn)
+    if not yes and not typer.confirm(f"Erase every record held on {pupil}? This is final."):
+        raise typer.Exit(code=1)
+    with store(db) as con:
+        deleted = run(lambda: erase_pupil(con, pupil, reason))
+    for name, count in sorted(deleted.items()):
+        console.print(f"{name:>24}  {count} row(s) deleted", highlight=False)
+    if not deleted:
+        console.print("nothing held now; later deliveries naming the pupil will be erased too")
+
+
+@app.command("retention")
+def retention(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count only (the default)")] = False,
+    apply: Annotated[bool, typer.Option("--apply", help="Delete what is past its date")] = False,
+    as_of: Annotated[str | None, typer.Option(help="Run as if on this date")] = None,
+    db: DbOption = None,
+) -> None:
+    """Count (--dry-run) or delete (--apply) the rows past their retention date."""
+    from pipeline.rights.retention import apply_retention, load_schedule
+
+    if dry_run and apply:
+        raise fail(PupilstatsError("give --dry-run or --apply, not both"))
+    when = optional_date("--as-of", as_of, date.today())
+    schedule = run(load_schedule)
+    with store(db) as con:
+        counts = run(lambda: apply_retention(con, schedule, when, apply=apply))
+    verb = "deleted" if apply else "past their date (dry run, nothing deleted)"
+    for c in counts:
+        console.print(f"{c.table:>24}  {c.rule:<20} {c.rows} row(s) {verb}", highlight=False)
+    console.print(f"{sum(c.rows for c in counts)} row(s) {verb} as of {when}", highlight=False)

@@ -1,0 +1,149 @@
+"""Correction (UK GDPR Art. 16) and erasure (Art. 17) of a pupil's records.
+
+A correction sets one field of every row the pupil has in one input table to a value checked
+against the input schema (type, code set, range). An erasure deletes every row held on the
+pupil in every table (found from the catalog, ``pipeline.store.catalog``) except the rights
+audit log. Both are logged there with the pupil's keyed hash, the table, the field, the number
+of rows, the reason and the time, never with an old or new value. Every release computed
+afterwards reflects them, because aggregates read the store as it is.
+
+An erasure also holds for the future: rows naming an erased pupil that a later delivery
+brings back are deleted when the store is next opened or closed (``pipeline.store.upkeep``).
+A correction changes the stored rows; a later reload of the same uncorrected file would
+bring the old value back, so a correction must also be made in the source system.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from pipeline.errors import PupilstatsError
+from pipeline.rights.audit_log import AuditEntry, checked_reason, log_actions
+from pipeline.rights.pupil_keys import pupil_key, store_key
+from pipeline.schema import INPUTS, Column, InputSchema
+from pipeline.store.upkeep import delete_rows_held_on
+
+NOT_CORRECTABLE_INPUTS = frozenset({"schools", "consent"})
+"""The schools lookup names no pupil; consent is changed by ``pupilstats consent``."""
+
+
+def _schema_for(table: str) -> InputSchema:
+    if table not in INPUTS or table in NOT_CORRECTABLE_INPUTS:
+        allowed = sorted(set(INPUTS) - NOT_CORRECTABLE_INPUTS)
+        raise PupilstatsError(f"cannot correct table {table!r}; one of: {', '.join(allowed)}")
+    return INPUTS[table]
+
+
+def parsed_value(column: Column, text: str) -> object:
+    """``text`` as a value of ``column``, checked like an input value (blank = none)."""
+    text = text.strip()
+    if not text:
+        if column.required:
+            raise PupilstatsError(f"{column.name} is required: it cannot be blank")
+        return None
+    dtype = column.dtype if isinstance(column.dtype, type) else type(column.dtype)
+    try:
+        if dtype is pl.Date:
+            value: object = date.fromisoformat(text)
+        elif dtype is pl.Boolean:
+            if text.upper() not in ("Y", "N"):
+                raise ValueError
+            value = text.upper() == "Y"
+        elif dtype is pl.Int64:
+            value = int(text)
+        elif dtype is pl.Float64:
+            value = float(text)
+        else:
+            value = text
+    except ValueError:
+        raise PupilstatsError(f"{text!r} is not a valid {column.name}") from None
+    if column.codes is not None and value not in column.codes:
+        raise PupilstatsError(f"{text!r} is not a code of {column.name}: {', '.join(column.codes)}")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if column.minimum is not None and value < column.minimum:
+            raise PupilstatsError(f"{column.name} must be at least {column.minimum}")
+        if column.maximum is not None and value > column.maximum:
+            raise PupilstatsError(f"{column.name} must be at most {column.maximum}")
+    return value
+
+
+def correct_field(
+    con: duckdb.DuckDBPyConnection, upn: str, table: str, field: str, value: str, reason: str
+) -> int:
+    """Set ``field`` of the pupil's rows in ``table`` to ``value``; return the rows changed."""
+    schema = _schema_for(table)
+    if field == "upn" or field in schema.replaced_by:
+        raise PupilstatsError(
+            f"{table}.{field} identifies the record or its delivery and cannot be corrected: "
+            "erase the record and load the corrected delivery"
+        )
+    try:
+        column = schema.column(field)
+    except KeyError:
+        raise PupilstatsError(
+            f"{table} has no field {field!r}; fields: {', '.join(schema.column_names)}"
+        ) from None
+    new_value = parsed_value(column, value)
+    why = checked_reason(reason)
+    key = pupil_key(store_key(con), upn)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        changed = con.execute(
+            f"UPDATE {table} SET {field} = ? WHERE upn = ?", [new_value, upn]
+        ).fetchall()[0][0]
+        if not changed:
+            raise PupilstatsError(f"{table} holds no row on UPN {upn}")
+        keys = ", ".join(schema.key)
+        duplicates = con.execute(
+            f"SELECT count(*) - count(DISTINCT ({keys})) FROM {table} WHERE upn = ?", [upn]
+        ).fetchall()[0][0]
+        if duplicates:
+            raise PupilstatsError(
+                f"the correction would give the pupil two {table} rows with the same key"
+            )
+        log_actions(
+            con,
+            [
+                AuditEntry(
+                    action="correct",
+                    pupil_key=key,
+                    table_name=table,
+                    field=field,
+                    rows_affected=int(changed),
+                    reason=why,
+                )
+            ],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return int(changed)
+
+
+def erase_pupil(con: duckdb.DuckDBPyConnection, upn: str, reason: str) -> dict[str, int]:
+    """Delete every row held on the pupil (all tables but the audit log); rows per table.
+
+    The erasure is logged even when nothing is held yet, so that a later delivery naming
+    the pupil is erased too.
+    """
+    why = checked_reason(reason)
+    key = pupil_key(store_key(con), upn)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        deleted = delete_rows_held_on(con, [upn], [key])
+        entries = [
+            AuditEntry(
+                action="erase", pupil_key=key, table_name=name, rows_affected=count, reason=why
+            )
+            for name, count in sorted(deleted.items())
+        ] or [AuditEntry(action="erase", pupil_key=key, rows_affected=0, reason=why)]
+        log_actions(con, entries)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return deleted

@@ -1,0 +1,214 @@
+"""The retention schedule and deleting what is past its date.
+
+The schedule is data (``pipeline/config/retention.toml``): pupil records until a birthday
+(default the 25th), health measurements for some years after measurement, quarantined rows
+for some days, the audit and retention logs for some years. ``retention_plan`` counts, per
+table and rule, the rows past their date on a day; ``apply_retention`` deletes them in one
+transaction and logs the counts. Running it again the same day deletes nothing, so it is
+safe to run nightly (DuckDB's file lock keeps two runs from writing at once).
+"""
+
+from __future__ import annotations
+
+import tomllib
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
+from pipeline.rights.pupil_keys import pupil_keys, store_key
+from pipeline.rights.restriction import birthday
+from pipeline.store.catalog import held_on_any_sql, quote, stored_tables
+from pipeline.store.upkeep import AUDIT_LOG_TABLE
+
+SCHEDULE_FILE = Path(__file__).resolve().parents[1] / "config" / "retention.toml"
+PUPIL_RULE = "pupil_records"
+
+
+@dataclass(frozen=True)
+class RetentionSchedule:
+    until_birthday: int
+    health_table: str
+    health_date_column: str
+    health_keep_years: int
+    quarantine_keep_days: int
+    audit_keep_years: int
+
+
+@dataclass(frozen=True)
+class RetentionCount:
+    """Rows of one table past their date under one rule."""
+
+    table: str
+    rule: str
+    rows: int
+
+
+def load_schedule(path: Path = SCHEDULE_FILE) -> RetentionSchedule:
+    with path.open("rb") as handle:
+        raw = tomllib.load(handle)
+    return RetentionSchedule(
+        until_birthday=int(raw["pupil_records"]["until_birthday"]),
+        health_table=str(raw["health_measurements"]["table"]),
+        health_date_column=str(raw["health_measurements"]["date_column"]),
+        health_keep_years=int(raw["health_measurements"]["keep_years"]),
+        quarantine_keep_days=int(raw["quarantine"]["keep_days"]),
+        audit_keep_years=int(raw["audit_log"]["keep_years"]),
+    )
+
+
+def expired_pupils(
+    con: duckdb.DuckDBPyConnection, schedule: RetentionSchedule, as_of: date
+) -> list[str]:
+    """UPNs of pupils who reached the schedule's birthday on or before ``as_of`` (date of
+    birth from their latest census)."""
+    rows = con.execute(
+        "SELECT upn, arg_max(date_of_birth, census_date) FROM census "
+        "WHERE upn IS NOT NULL AND date_of_birth IS NOT NULL GROUP BY upn"
+    ).fetchall()
+    return sorted(upn for upn, dob in rows if birthday(dob, schedule.until_birthday) <= as_of)
+
+
+def _years_before(day: date, years: int) -> date:
+    """The date ``years`` whole years before ``day`` (29 February: 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return date(day.year - years, 2, 28)
+
+
+def dated_rules(schedule: RetentionSchedule, as_of: date) -> list[tuple[str, str, str, object]]:
+    """(table, rule, WHERE clause, cut-off) for rules that expire rows by a date column."""
+    health = quote(schedule.health_date_column)
+    return [
+        (
+            schedule.health_table,
+            "health_measurements",
+            f"{health} <= ?",
+            _years_before(as_of, schedule.health_keep_years),
+        ),
+        (
+            "quarantine",
+            "quarantine",
+            "CAST(quarantined_at AS DATE) <= ?",
+            as_of - timedelta(days=schedule.quarantine_keep_days),
+        ),
+        (
+            AUDIT_LOG_TABLE,
+            "audit_log",
+            "CAST(performed_at AS DATE) <= ?",
+            _years_before(as_of, schedule.audit_keep_years),
+        ),
+        (
+            "retention_runs",
+            "audit_log",
+            "as_of <= ?",
+            _years_before(as_of, schedule.audit_keep_years),
+        ),
+    ]
+
+
+def _register_expired(con: duckdb.DuckDBPyConnection, upns: list[str]) -> None:
+    keys = pupil_keys(store_key(con), upns) if upns else {}
+    con.register("expired_upns", pl.DataFrame({"upn": upns}, schema={"upn": pl.Utf8}).to_arrow())
+    con.register(
+        "expired_keys",
+        pl.DataFrame({"pupil_key": list(keys.values())}, schema={"pupil_key": pl.Utf8}).to_arrow(),
+    )
+
+
+def _unregister_expired(con: duckdb.DuckDBPyConnection) -> None:
+    con.unregister("expired_upns")
+    con.unregister("expired_keys")
+
+
+def _delete_past_date(
+    con: duckdb.DuckDBPyConnection, schedule: RetentionSchedule, as_of: date
+) -> list[RetentionCount]:
+    """Delete (in the caller's transaction) every row past its date; counts per table and
+    rule. A row deleted under the pupil-records rule is not counted again by a dated rule."""
+    counts: list[RetentionCount] = []
+    tables = {t.name: t for t in stored_tables(con)}
+    upns = expired_pupils(con, schedule, as_of)
+    _register_expired(con, upns)
+    try:
+        for table in tables.values():
+            if table.name == AUDIT_LOG_TABLE or not upns:
+                continue
+            where = held_on_any_sql(table, "expired_upns", "expired_keys")
+            if where is None:
+                continue
+            sql = f"DELETE FROM {table.quoted()} WHERE {where}"
+            counts.append(RetentionCount(table.name, PUPIL_RULE, con.execute(sql).fetchall()[0][0]))
+    finally:
+        _unregister_expired(con)
+    for name, rule, where, cutoff in dated_rules(schedule, as_of):
+        if name not in tables:
+            continue
+        sql = f"DELETE FROM {quote(name)} WHERE {where}"
+        counts.append(RetentionCount(name, rule, con.execute(sql, [cutoff]).fetchall()[0][0]))
+    return [c for c in counts if c.rows]
+
+
+def retention_plan(
+    con: duckdb.DuckDBPyConnection, schedule: RetentionSchedule, as_of: date
+) -> list[RetentionCount]:
+    """The rows past their date on ``as_of``, per table and rule; nothing is deleted (the
+    deletions are made in a transaction that is rolled back, so the counts are exact)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        return _delete_past_date(con, schedule, as_of)
+    finally:
+        con.execute("ROLLBACK")
+
+
+def _log_run(
+    con: duckdb.DuckDBPyConnection, counts: list[RetentionCount], as_of: date, applied: bool
+) -> None:
+    run_id = uuid.uuid4().hex
+    run_at = now_utc()
+    for c in counts or [RetentionCount("(none)", "(nothing past its date)", 0)]:
+        con.execute(
+            "INSERT INTO retention_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [run_id, run_at, as_of, applied, c.table, c.rule, c.rows],
+        )
+
+
+def apply_retention(
+    con: duckdb.DuckDBPyConnection, schedule: RetentionSchedule, as_of: date, *, apply: bool
+) -> list[RetentionCount]:
+    """Count (``apply=False``) or delete (``apply=True``) what is past its date; log counts.
+
+    Deleting is one transaction: all rules or none. Each run, applied or not, is logged in
+    ``retention_runs``; applied deletions are also in the rights audit log.
+    """
+    if not apply:
+        counts = retention_plan(con, schedule, as_of)
+        _log_run(con, counts, as_of, applied=False)
+        return counts
+    con.execute("BEGIN TRANSACTION")
+    try:
+        counts = _delete_past_date(con, schedule, as_of)
+        _log_run(con, counts, as_of, applied=True)
+        log_actions(
+            con,
+            [
+                AuditEntry(
+                    action="retention",
+                    table_name=c.table,
+                    field=c.rule,
+                    rows_affected=c.rows,
+                    reason=f"past its date under the retention schedule on {as_of.isoformat()}",
+                )
+                for c in counts
+            ],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return counts

@@ -1,0 +1,212 @@
+"""Subject access (UK GDPR Art. 15): everything the store holds on one pupil, as a bundle.
+
+The bundle gathers, for one UPN:
+
+* every row of every table of the store that names the pupil, found from the catalog
+  (``pipeline.store.catalog``), so a table added later is covered without a change here:
+  the inputs, the quarantine, staging, the consent register and the rights audit log;
+* the consent history (each instruction, who gave it, when, from when, when withdrawn);
+* which statistical releases could count the pupil and which excluded them because of a
+  research opt-out (``release_population``);
+
+and writes it as ``subject-access.json`` (complete, machine-readable) and
+``subject-access.md`` (the same, readable) into an owner-only folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipeline.errors import PupilstatsError
+from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
+from pipeline.rights.consent_register import register_rows
+from pipeline.rights.pupil_keys import pupil_key, store_key
+from pipeline.store.catalog import held_on_pupil_sql, stored_tables
+
+OWNER_ONLY_DIR = 0o700
+OWNER_ONLY_FILE = 0o600
+JSON_FILE = "subject-access.json"
+SUMMARY_FILE = "subject-access.md"
+RELEASE_STATUS_TEXT = {
+    "counted": "could count the pupil (on the census at its reference date, no opt-out)",
+    "excluded_opt_out": "excluded the pupil (research opt-out in force at its reference date)",
+}
+
+
+@dataclass(frozen=True)
+class SarBundle:
+    json_path: Path
+    summary_path: Path
+    rows_held: int
+    tables: dict[str, int]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def rows_held(con: duckdb.DuckDBPyConnection, upn: str, key: str) -> dict[str, dict[str, Any]]:
+    """Per table with any row held on the pupil: its columns and those rows (as lists)."""
+    held: dict[str, dict[str, Any]] = {}
+    for table in stored_tables(con):
+        where = held_on_pupil_sql(table)
+        if where is None:
+            continue
+        values = {"upn": upn, "pupil_key": key}
+        params = {name: value for name, value in values.items() if f"${name}" in where}
+        cursor = con.execute(f"SELECT * FROM {table.quoted()} WHERE {where}", params)
+        rows = cursor.fetchall()
+        if rows:
+            held[table.name] = {
+                "columns": [d[0] for d in cursor.description],
+                "rows": [[_plain(v) for v in row] for row in rows],
+            }
+    return held
+
+
+def release_history(con: duckdb.DuckDBPyConnection, key: str) -> list[dict[str, Any]]:
+    """The statistical releases that counted or excluded the pupil, oldest first."""
+    cursor = con.execute(
+        "SELECT release_id, flow, reference_date, status FROM release_population "
+        "WHERE pupil_key = ? ORDER BY recorded_at, release_id",
+        [key],
+    )
+    names = [d[0] for d in cursor.description]
+    return [
+        {name: _plain(v) for name, v in zip(names, row, strict=True)} for row in cursor.fetchall()
+    ]
+
+
+def subject_access_bundle(con: duckdb.DuckDBPyConnection, upn: str) -> dict[str, Any]:
+    """Everything held on the pupil ``upn`` (see the module docstring)."""
+    key = pupil_key(store_key(con), upn)
+    held = rows_held(con, upn, key)
+    if not held:
+        raise PupilstatsError(f"the store holds nothing on UPN {upn}")
+    history = register_rows(con, upn)
+    return {
+        "upn": upn,
+        "generated_at": now_utc().isoformat(timespec="seconds") + "Z",
+        "tables_searched": [t.name for t in stored_tables(con)],
+        "rows_held": sum(len(t["rows"]) for t in held.values()),
+        "tables": held,
+        "consent_history": [
+            {k: _plain(v) for k, v in row.items()} for row in history.iter_rows(named=True)
+        ],
+        "releases": release_history(con, key),
+    }
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown_table(columns: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def summary_markdown(bundle: dict[str, Any]) -> str:
+    """The bundle as a document a family can read."""
+    lines = [
+        f"# What we hold about pupil {bundle['upn']}",
+        "",
+        f"Prepared {bundle['generated_at']} in answer to a subject access request. It lists "
+        f"every record the statistics store holds on this pupil: {bundle['rows_held']} rows "
+        f"in {len(bundle['tables'])} of the {len(bundle['tables_searched'])} tables searched. "
+        "The file subject-access.json holds the same in full.",
+        "",
+        "## Consent and restrictions",
+        "",
+    ]
+    history = bundle["consent_history"]
+    if history:
+        columns = ["consent_type", "recorded_by", "recorded_on", "effective_from"]
+        columns += ["withdrawn_on", "withdrawn_by", "source_ref"]
+        lines += _markdown_table(columns, [[row[c] for c in columns] for row in history])
+    else:
+        lines.append("No opt-out or restriction is recorded.")
+    lines += ["", "## Statistical releases", ""]
+    releases = bundle["releases"]
+    if releases:
+        for release in releases:
+            status = RELEASE_STATUS_TEXT.get(release["status"], release["status"])
+            lines.append(
+                f"- `{release['release_id']}` ({release['flow']}, reference date "
+                f"{release['reference_date']}): {status}."
+            )
+        lines.append("")
+        lines.append(
+            "A release publishes only protected counts: no figure in it names or singles out "
+            "a pupil."
+        )
+    else:
+        lines.append("No statistical release has used this pupil's records.")
+    lines += ["", "## Records held, by table", ""]
+    for name, table in bundle["tables"].items():
+        lines += [f"### {name} ({len(table['rows'])} rows)", ""]
+        lines += _markdown_table(table["columns"], table["rows"])
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _write_owner_only(path: Path, text: str) -> None:
+    partial = path.with_name(f".partial-{path.name}")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, OWNER_ONLY_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+
+
+def write_sar_bundle(
+    con: duckdb.DuckDBPyConnection, upn: str, out_dir: Path, *, forbidden: tuple[Path, ...] = ()
+) -> SarBundle:
+    """Write the bundle into ``out_dir`` (created owner-only) and log the request.
+
+    ``forbidden`` lists folders the bundle must never go into (the statistical releases).
+    """
+    target = out_dir.resolve()
+    for folder in forbidden:
+        if target == folder.resolve() or folder.resolve() in target.parents:
+            raise PupilstatsError(
+                f"a subject access bundle is person-level: not under {folder.resolve()}"
+            )
+    bundle = subject_access_bundle(con, upn)
+    target.mkdir(mode=OWNER_ONLY_DIR, parents=True, exist_ok=True)
+    target.chmod(OWNER_ONLY_DIR)
+    json_path = target / JSON_FILE
+    summary_path = target / SUMMARY_FILE
+    _write_owner_only(json_path, json.dumps(bundle, indent=2) + "\n")
+    _write_owner_only(summary_path, summary_markdown(bundle))
+    log_actions(
+        con,
+        [
+            AuditEntry(
+                action="sar",
+                pupil_key=pupil_key(store_key(con), upn),
+                rows_affected=bundle["rows_held"],
+                reason="subject access request answered",
+            )
+        ],
+    )
+    return SarBundle(
+        json_path=json_path,
+        summary_path=summary_path,
+        rows_held=bundle["rows_held"],
+        tables={name: len(t["rows"]) for name, t in bundle["tables"].items()},
+    )
