@@ -1,0 +1,134 @@
+"""Child weight prevalence tables (NCMP): counts by school year, sex and weight category.
+
+Every table crosses school year (Reception ``R``, Year 6 ``6``, and their total), sex
+(``F``, ``M``, total) and the weight category hierarchy
+(``pipeline.health.classification.CATEGORY_PARENTS``; its total is the number of children
+measured and classified, the denominator of every prevalence) with one geography or group:
+
+* ``health_la``: the local authority as a whole;
+* ``health_ward``: the child's home ward;
+* ``health_idaci``: the child's home LSOA's IDACI quintile within the borough (the LSOAs
+  ranked by IDACI score and cut into five groups of nearly equal numbers of LSOAs, ``Q1``
+  the most deprived), the local form of NCMP's deprivation breakdown;
+* ``health_ethnicity``: the child's major ethnic group (DfE codes grouped as
+  ``pipeline.codes.ETHNICITY_MAJOR_GROUP``);
+* ``health_school``: the school the child was measured at (when asked for).
+
+All count the same children, so a cell such as (Reception, F, obesity) is the same number in
+every table's total row: the tables are linked and protected together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from disclosure import Dimension, Table
+from pipeline import codes
+from pipeline.health.classification import ALL_CHILDREN, CATEGORY_PARENTS
+
+TOTAL = "Total"
+QUINTILES = ("Q1", "Q2", "Q3", "Q4", "Q5")
+
+SCHOOL_YEAR = Dimension.flat("school_year", codes.NCMP_SCHOOL_YEARS, total=TOTAL)
+SEX = Dimension.flat("sex", codes.SEX, total=TOTAL)
+CATEGORY = Dimension(name="category", total=ALL_CHILDREN, parents=CATEGORY_PARENTS)
+
+LA_TABLE = "health_la"
+WARD_TABLE = "health_ward"
+IDACI_TABLE = "health_idaci"
+ETHNICITY_TABLE = "health_ethnicity"
+SCHOOL_TABLE = "health_school"
+
+TABLE_DESCRIPTIONS: dict[str, str] = {
+    LA_TABLE: "the local authority as a whole",
+    WARD_TABLE: "by the child's home ward (ONS ward code)",
+    IDACI_TABLE: (
+        "by the IDACI quintile of the child's home LSOA within the borough "
+        "(Q1 most deprived fifth of the borough's LSOAs, Q5 least deprived)"
+    ),
+    ETHNICITY_TABLE: "by the child's major ethnic group",
+    SCHOOL_TABLE: "by the school the child was measured at (LAESTAB)",
+}
+
+
+def idaci_quintiles(con: duckdb.DuckDBPyConnection, census_date: object) -> pl.DataFrame:
+    """Each LSOA of the census (``lsoa_code``) with its borough IDACI quintile ``Q1``-``Q5``.
+
+    LSOAs are ranked by IDACI score, most deprived first (ties by code), and the ranks cut
+    into five groups of nearly equal size, as the Indices of Deprivation define quintiles of
+    areas (here within the borough, as the store holds scores, not national ranks).
+    """
+    lsoas = con.sql(
+        "SELECT lsoa_code, max(idaci_score) AS idaci_score FROM census "
+        "WHERE census_date = ? GROUP BY lsoa_code ORDER BY idaci_score DESC, lsoa_code",
+        params=[census_date],
+    ).pl()
+    rank = np.arange(lsoas.height)
+    group = (rank * len(QUINTILES)) // max(lsoas.height, 1)
+    return lsoas.select("lsoa_code").with_columns(
+        pl.Series("idaci_quintile", [QUINTILES[g] for g in group], dtype=pl.Utf8)
+    )
+
+
+def ward_dimension(con: duckdb.DuckDBPyConnection, census_date: object) -> Dimension:
+    """Every home ward on the census (so the table's rows do not depend on who was measured)."""
+    wards = con.execute(
+        "SELECT DISTINCT ward_code FROM census WHERE census_date = ? ORDER BY ward_code",
+        [census_date],
+    ).fetchall()
+    return Dimension.flat("ward", [w for (w,) in wards], total=TOTAL)
+
+
+def school_dimension(con: duckdb.DuckDBPyConnection, academic_year: str) -> Dimension:
+    """Every school that submitted measurements for the year."""
+    schools = con.execute(
+        "SELECT DISTINCT laestab FROM ncmp WHERE academic_year = ? ORDER BY laestab",
+        [academic_year],
+    ).fetchall()
+    return Dimension.flat("school", [s for (s,) in schools], total=TOTAL)
+
+
+ETHNIC_GROUP = Dimension.flat(
+    "ethnic_group", sorted(set(codes.ETHNICITY_MAJOR_GROUP.values())), total=TOTAL
+)
+
+
+def children_with_groups(children: pl.DataFrame, quintiles: pl.DataFrame) -> pl.DataFrame:
+    """The classified children with their IDACI quintile and major ethnic group."""
+    return children.join(quintiles, on="lsoa_code", how="left").with_columns(
+        pl.col("ethnicity").replace_strict(codes.ETHNICITY_MAJOR_GROUP).alias("ethnic_group")
+    )
+
+
+def health_tables(
+    con: duckdb.DuckDBPyConnection,
+    children: pl.DataFrame,
+    census_date: object,
+    academic_year: str,
+    by_school: bool = True,
+) -> list[Table]:
+    """The linked prevalence count tables of the classified ``children``."""
+    grouped = children_with_groups(children, idaci_quintiles(con, census_date))
+    base = (SCHOOL_YEAR, SEX, CATEGORY)
+    breakdowns: list[tuple[str, Sequence[Dimension], dict[str, str]]] = [
+        (LA_TABLE, (), {}),
+        (WARD_TABLE, (ward_dimension(con, census_date),), {"ward": "ward_code"}),
+        (
+            IDACI_TABLE,
+            (Dimension.flat("idaci_quintile", QUINTILES, total=TOTAL),),
+            {"idaci_quintile": "idaci_quintile"},
+        ),
+        (ETHNICITY_TABLE, (ETHNIC_GROUP,), {"ethnic_group": "ethnic_group"}),
+    ]
+    if by_school:
+        breakdowns.append(
+            (SCHOOL_TABLE, (school_dimension(con, academic_year),), {"school": "laestab"})
+        )
+    return [
+        Table.from_microdata(name, grouped, (*extra, *base), columns=columns)
+        for name, extra, columns in breakdowns
+    ]
