@@ -9,22 +9,23 @@ afterwards reflects them, because aggregates read the store as it is.
 
 An erasure also holds for the future: rows naming an erased pupil that a later delivery
 brings back are deleted when the store is next opened or closed (``pipeline.store.upkeep``).
-A correction changes the stored rows; a later reload of the same uncorrected file would
-bring the old value back, so a correction must also be made in the source system.
+A correction holds for the deliveries it was made on: the corrected value is kept in
+``pupil_corrections`` (with the delivery, e.g. the census date, of the rows it changed) and a
+reload of the same uncorrected delivery is corrected again when the store is next opened or
+closed. A later delivery (a new census date or academic year) is the school's own data and is
+not changed, so a correction must also be made in the source system.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 import duckdb
-import polars as pl
 
 from pipeline.errors import PupilstatsError
 from pipeline.rights.audit_log import AuditEntry, checked_reason, log_actions
+from pipeline.rights.field_values import parsed_value
 from pipeline.rights.pupil_keys import pupil_key, store_key
-from pipeline.schema import INPUTS, Column, InputSchema
-from pipeline.store.upkeep import delete_rows_held_on
+from pipeline.schema import INPUTS, InputSchema
+from pipeline.store.upkeep import delete_rows_held_on, record_correction
 
 NOT_CORRECTABLE_INPUTS = frozenset({"schools", "consent"})
 """The schools lookup names no pupil; consent is changed by ``pupilstats consent``."""
@@ -35,39 +36,6 @@ def _schema_for(table: str) -> InputSchema:
         allowed = sorted(set(INPUTS) - NOT_CORRECTABLE_INPUTS)
         raise PupilstatsError(f"cannot correct table {table!r}; one of: {', '.join(allowed)}")
     return INPUTS[table]
-
-
-def parsed_value(column: Column, text: str) -> object:
-    """``text`` as a value of ``column``, checked like an input value (blank = none)."""
-    text = text.strip()
-    if not text:
-        if column.required:
-            raise PupilstatsError(f"{column.name} is required: it cannot be blank")
-        return None
-    dtype = column.dtype if isinstance(column.dtype, type) else type(column.dtype)
-    try:
-        if dtype is pl.Date:
-            value: object = date.fromisoformat(text)
-        elif dtype is pl.Boolean:
-            if text.upper() not in ("Y", "N"):
-                raise ValueError
-            value = text.upper() == "Y"
-        elif dtype is pl.Int64:
-            value = int(text)
-        elif dtype is pl.Float64:
-            value = float(text)
-        else:
-            value = text
-    except ValueError:
-        raise PupilstatsError(f"{text!r} is not a valid {column.name}") from None
-    if column.codes is not None and value not in column.codes:
-        raise PupilstatsError(f"{text!r} is not a code of {column.name}: {', '.join(column.codes)}")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if column.minimum is not None and value < column.minimum:
-            raise PupilstatsError(f"{column.name} must be at least {column.minimum}")
-        if column.maximum is not None and value > column.maximum:
-            raise PupilstatsError(f"{column.name} must be at most {column.maximum}")
-    return value
 
 
 def correct_field(
@@ -104,6 +72,7 @@ def correct_field(
             raise PupilstatsError(
                 f"the correction would give the pupil two {table} rows with the same key"
             )
+        record_correction(con, upn, schema, field, value.strip())
         log_actions(
             con,
             [

@@ -18,6 +18,10 @@ the population record of each release.
   them by a research opt-out, so a subject access request can say which releases used a
   pupil's data.
 * ``retention_runs``: the rows each retention run deleted (or would delete) per table.
+* ``pupil_corrections``: each correction's new value (as entered) and the delivery it was
+  made on (e.g. ``{"census_date": "2025-10-02"}``), so a reload of that delivery is
+  corrected again (``pipeline.store.upkeep``). It holds personal data like the input tables
+  and is reached by subject access, erasure and retention through its ``upn`` column.
 """
 
 from __future__ import annotations
@@ -171,6 +175,18 @@ WHERE d.withdrawn_on IS NOT NULL
 """
 
 
+PUPIL_CORRECTIONS_DDL = """
+CREATE TABLE IF NOT EXISTS pupil_corrections (
+    upn VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    delivery VARCHAR NOT NULL,
+    recorded_at TIMESTAMP NOT NULL
+)
+"""
+
+
 def create_rights_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the register, the audit log and the release population tables and views."""
     for ddl in (
@@ -179,6 +195,7 @@ def create_rights_tables(con: duckdb.DuckDBPyConnection) -> None:
         RIGHTS_AUDIT_LOG_DDL,
         RELEASE_POPULATION_DDL,
         RETENTION_RUNS_DDL,
+        PUPIL_CORRECTIONS_DDL,
         CONSENT_REGISTER_VIEW,
         RESEARCH_OPT_OUTS_MACRO,
     ):

@@ -4,16 +4,23 @@
   append-only consent register, so the register keeps every instruction ever delivered.
 * An erased pupil stays erased: if a later delivery brings back rows naming an erased pupil
   (recognised by the keyed hash in the rights audit log), they are deleted again.
+* A corrected field stays corrected on the delivery it was corrected on: a reload of that
+  delivery (same census date or academic year) gets the corrected value again. Later
+  deliveries are the school's own data and are left alone.
 
 Both steps are idempotent and cheap when there is nothing to do.
 """
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import polars as pl
 
+from pipeline.rights.field_values import parsed_value
 from pipeline.rights.pupil_keys import pupil_keys, store_key
+from pipeline.schema import INPUTS, InputSchema
 from pipeline.store.catalog import UPN_COLUMN, held_on_any_sql, stored_tables
 from pipeline.store.rights_tables import absorb_delivered_register
 
@@ -90,7 +97,53 @@ def reapply_erasures(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return deleted
 
 
+def record_correction(
+    con: duckdb.DuckDBPyConnection, upn: str, schema: InputSchema, field: str, value: str
+) -> None:
+    """Keep a correction's value for each delivery of the pupil's rows in ``schema``'s table
+    (its ``replaced_by`` values, e.g. the census date), inside the caller's transaction."""
+    columns = schema.replaced_by
+    if columns:
+        rows = con.execute(
+            f"SELECT DISTINCT {', '.join(columns)} FROM {schema.name} WHERE upn = ?", [upn]
+        ).fetchall()
+        deliveries = [dict(zip(columns, (str(v) for v in row), strict=True)) for row in rows]
+    else:
+        deliveries = [{}]
+    for delivery in deliveries:
+        con.execute(
+            "INSERT INTO pupil_corrections VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP)",
+            [upn, schema.name, field, value, json.dumps(delivery, sort_keys=True)],
+        )
+
+
+def reapply_corrections(con: duckdb.DuckDBPyConnection) -> int:
+    """Set corrected fields again on rows of the corrected deliveries that hold another value
+    (a reload of the uncorrected file). Later corrections of a field win. Rows changed."""
+    corrections = con.execute(
+        "SELECT upn, table_name, field, value, delivery FROM pupil_corrections "
+        "ORDER BY recorded_at, rowid"
+    ).fetchall()
+    changed = 0
+    latest: dict[tuple[str, str, str, str], str] = {}
+    for upn, table, field, value, delivery in corrections:
+        latest[(upn, table, field, delivery)] = value
+    for (upn, table, field, delivery), value in latest.items():
+        schema = INPUTS[table]
+        new_value = parsed_value(schema.column(field), value)
+        where = json.loads(delivery)
+        conditions = "".join(f" AND CAST({column} AS VARCHAR) = ?" for column in where)
+        changed += con.execute(
+            f"UPDATE {table} SET {field} = ? WHERE upn = ?{conditions} "
+            f"AND {field} IS DISTINCT FROM ?",
+            [new_value, upn, *where.values(), new_value],
+        ).fetchall()[0][0]
+    return changed
+
+
 def keep_rights(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring the register up to date with the delivered file and keep erased pupils out."""
+    """Bring the register up to date with the delivered file, keep erased pupils out and
+    corrected fields corrected."""
     absorb_delivered_register(con)
     reapply_erasures(con)
+    reapply_corrections(con)

@@ -129,3 +129,35 @@ def test_erasing_a_pupil_not_yet_held_keeps_later_deliveries_out(store_path: Pat
     with open_store(store_path) as con:
         held = con.execute("SELECT upn FROM census").fetchall()
     assert held == [(PUPILS[3].upn,)]
+
+
+def test_a_reload_of_the_corrected_delivery_is_corrected_again(store_path: Path) -> None:
+    upn = PUPILS[0].upn
+    with open_store(store_path) as con:
+        insert_pupils(con, PUPILS[:3])
+        correct_field(con, upn, "census", "sen_provision", "E", "EHC plan issued")
+        # the school's unchanged file is loaded again: same census date, old value
+        con.execute("DELETE FROM census")
+        insert_pupils(con, PUPILS[:3])
+        assert con.execute("SELECT sen_provision FROM census WHERE upn = ?", [upn]).fetchall() == [
+            ("N",)
+        ]
+    with open_store(store_path) as con:
+        rows = con.execute(
+            "SELECT census_date, sen_provision FROM census WHERE upn = ? ORDER BY 1", [upn]
+        ).fetchall()
+        assert rows == [(CENSUS_DATE, "E")]
+        # a later census is the school's own data: not changed
+        later = date(CENSUS_DATE.year + 1, 10, 1)
+        insert_pupils(con, PUPILS[:1], census_date=later)
+    with open_store(store_path) as con:
+        rows = con.execute(
+            "SELECT census_date, sen_provision FROM census WHERE upn = ? ORDER BY 1", [upn]
+        ).fetchall()
+        assert rows == [(CENSUS_DATE, "E"), (later, "N")]
+        held = rows_held(con, upn, pupil_key(store_key(con), upn))
+        assert "pupil_corrections" in held
+    erase_pupil_args = ["erase", upn, "--reason", "erasure request", "--yes"]
+    assert runner.invoke(app, [*erase_pupil_args, "--db", str(store_path)]).exit_code == 0
+    with open_store(store_path) as con:
+        assert con.execute("SELECT count(*) FROM pupil_corrections").fetchall() == [(0,)]

@@ -1,0 +1,48 @@
+"""A field's value as typed on the command line, checked like an input value.
+
+Used by corrections (``pupilstats correct``) when they are made and when the store re-applies
+them after a reload (``pipeline.store.upkeep``): the same type, code-set and range checks as
+the input schema (``pipeline.schema``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from pipeline.errors import PupilstatsError
+from pipeline.schema import Column
+
+
+def parsed_value(column: Column, text: str) -> object:
+    """``text`` as a value of ``column``, checked like an input value (blank = none)."""
+    text = text.strip()
+    if not text:
+        if column.required:
+            raise PupilstatsError(f"{column.name} is required: it cannot be blank")
+        return None
+    dtype = column.dtype if isinstance(column.dtype, type) else type(column.dtype)
+    try:
+        if dtype is pl.Date:
+            value: object = date.fromisoformat(text)
+        elif dtype is pl.Boolean:
+            if text.upper() not in ("Y", "N"):
+                raise ValueError
+            value = text.upper() == "Y"
+        elif dtype is pl.Int64:
+            value = int(text)
+        elif dtype is pl.Float64:
+            value = float(text)
+        else:
+            value = text
+    except ValueError:
+        raise PupilstatsError(f"{text!r} is not a valid {column.name}") from None
+    if column.codes is not None and value not in column.codes:
+        raise PupilstatsError(f"{text!r} is not a code of {column.name}: {', '.join(column.codes)}")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if column.minimum is not None and value < column.minimum:
+            raise PupilstatsError(f"{column.name} must be at least {column.minimum}")
+        if column.maximum is not None and value > column.maximum:
+            raise PupilstatsError(f"{column.name} must be at most {column.maximum}")
+    return value
