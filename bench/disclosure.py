@@ -13,14 +13,17 @@ pytauargus writes solver logs into the current directory whatever its ``workdir`
 is run from a temporary directory.
 
 ``python -m bench disclosure [--sizes 100,2000,20000,200000] [--tau-opt-max-cells 25000]
-[--no-tau]``
+[--no-tau] [--tau-limit SECONDS]``
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import multiprocessing
 import os
+import queue
+import signal
 import tempfile
 import time
 from collections.abc import Iterator
@@ -109,16 +112,47 @@ def _inside(directory: str) -> Iterator[None]:
         os.chdir(previous)
 
 
-def tau_argus_pattern(generated: Generated, suppress: str) -> tuple[np.ndarray, float]:
+def tau_argus_pattern(
+    generated: Generated, suppress: str, limit: float | None = None
+) -> tuple[np.ndarray | None, float]:
     """tau-ARGUS's suppression pattern (aligned with ``table.cells``) and its seconds, with the
-    frequency rule at our threshold; run from a temporary directory."""
+    frequency rule at our threshold; run from a temporary directory. With ``limit`` (seconds)
+    it runs in a child process (spawned, in its own session), killed with everything it started
+    when the limit passes: the pattern is then None and the seconds are the time waited."""
+    if limit is None:
+        rows, seconds = _tau_argus_rows(generated.microdata, suppress)
+        return _tau_mask(generated.table, rows), seconds
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    child = context.Process(target=_tau_child, args=(generated.microdata, suppress, results))
+    start = time.perf_counter()
+    child.start()
+    try:
+        rows, seconds = results.get(timeout=limit)
+    except queue.Empty:
+        os.killpg(child.pid, signal.SIGKILL)  # the child and the tau-ARGUS solver it started
+        child.join()
+        return None, time.perf_counter() - start
+    child.join()
+    return _tau_mask(generated.table, rows), seconds
+
+
+def _tau_child(microdata: dict[str, list[Any]], suppress: str, results: Any) -> None:
+    """Run tau-ARGUS in a new session (so the parent can stop it and its solver together)."""
+    os.setsid()
+    results.put(_tau_argus_rows(microdata, suppress))
+
+
+def _tau_argus_rows(
+    microdata: dict[str, list[Any]], suppress: str
+) -> tuple[list[tuple[str, str, str, str]], float]:
+    """tau-ARGUS's cells as (school, year, char, status) and its seconds, in this process."""
     from pytauargus import protect as tau_protect
 
-    table = generated.table
     with tempfile.TemporaryDirectory(prefix="tau_") as work, _inside(work):
         start = time.perf_counter()
         result = tau_protect(
-            generated.microdata,
+            microdata,
             tables=[["school", "year", "char"]],
             response="one",
             safety_rules=f"FREQ({THRESHOLD},10)",
@@ -129,11 +163,15 @@ def tau_argus_pattern(generated: Generated, suppress: str) -> tuple[np.ndarray, 
         )
         seconds = time.perf_counter() - start
         rows = result.tables[0].rows
-    status = {(r["school"], r["year"], r["char"]): r["status"] for r in rows}
+    return [(r["school"], r["year"], r["char"], r["status"]) for r in rows], seconds
+
+
+def _tau_mask(table: Any, rows: list[tuple[str, str, str, str]]) -> np.ndarray:
+    """tau-ARGUS's suppressed cells as a mask aligned with ``table.cells``."""
+    status = {(school, year, char): flag for school, year, char, flag in rows}
     keys = table.cells.select("school", "year", "char").rows()
     # cells absent from tau-ARGUS's output are empty (0) and published
-    mask = np.array([status.get(tuple(k), "S") in ("U", "M") for k in keys], dtype=bool)
-    return mask, seconds
+    return np.array([status.get(tuple(k), "S") in ("U", "M") for k in keys], dtype=bool)
 
 
 def _row(size: int, method: str, seconds: float, table: Any, mask: np.ndarray) -> dict[str, Any]:
@@ -156,8 +194,26 @@ def _row(size: int, method: str, seconds: float, table: Any, mask: np.ndarray) -
     }
 
 
-def measure(size: int, tau_opt_max_cells: int, tau: bool = True) -> list[dict[str, Any]]:
-    """Our optimal and modular, tau-ARGUS MOD and OPT, on the table of ``size`` cells."""
+def _unfinished(size: int, method: str, seconds: float, table: Any) -> dict[str, Any]:
+    """The row of a run stopped at its time limit."""
+    return {
+        "size": size,
+        "cells": table.size,
+        "method": f"{method} (not finished, stopped)",
+        "seconds": round(seconds, 2),
+        "primary": None,
+        "secondary": None,
+        "secondary_value": None,
+        "unprotected_primaries": None,
+        "our_audit": "n/a",
+    }
+
+
+def measure(
+    size: int, tau_opt_max_cells: int, tau: bool = True, tau_limit: float | None = None
+) -> list[dict[str, Any]]:
+    """Our optimal and modular, tau-ARGUS MOD and OPT, on the table of ``size`` cells;
+    tau-ARGUS stopped after ``tau_limit`` seconds (then its seconds are a lower bound)."""
     from disclosure import DFE, protect
 
     generated = generated_table(size)
@@ -165,12 +221,20 @@ def measure(size: int, tau_opt_max_cells: int, tau: bool = True) -> list[dict[st
     rows: list[dict[str, Any]] = []
     tau_rows: list[dict[str, Any]] = []
     tau_mod_seconds = float("nan")
-    if tau:
-        tau_mask, tau_mod_seconds = tau_argus_pattern(generated, "MOD(1,5)")
-        tau_rows.append(_row(size, "tau-ARGUS MOD", tau_mod_seconds, table, tau_mask))
-    if tau and table.size <= tau_opt_max_cells:
-        opt_mask, opt_seconds = tau_argus_pattern(generated, "OPT(1,5)")
-        tau_rows.append(_row(size, "tau-ARGUS OPT", opt_seconds, table, opt_mask))
+    for suppress, label, wanted in (
+        ("MOD(1,5)", "tau-ARGUS MOD", tau),
+        ("OPT(1,5)", "tau-ARGUS OPT", tau and table.size <= tau_opt_max_cells),
+    ):
+        if not wanted:
+            continue
+        tau_mask, seconds = tau_argus_pattern(generated, suppress, tau_limit)
+        if label == "tau-ARGUS MOD":
+            tau_mod_seconds = seconds
+        if tau_mask is None:
+            tau_rows.append(_unfinished(size, label, seconds, table))
+        else:
+            tau_rows.append(_row(size, label, seconds, table, tau_mask))
+        print(tau_rows[-1], flush=True)
     for method in ("optimal", "modular"):
         start = time.perf_counter()
         protection = protect([table], DFE, method=method)  # type: ignore[arg-type]
@@ -184,11 +248,19 @@ def measure(size: int, tau_opt_max_cells: int, tau: bool = True) -> list[dict[st
         rows.append(row)
         print(row, flush=True)
     rows.extend(tau_rows)
-    best_tau = min((r["secondary_value"] for r in tau_rows), default=float("nan"))
+    finished = [r["secondary_value"] for r in tau_rows if r["secondary_value"] is not None]
+    best_tau = min(finished, default=None)
     for row in rows:
-        row["vs_tau_MOD_time"] = round(row["seconds"] / tau_mod_seconds, 2) if tau else None
+        # against an unfinished tau-ARGUS MOD the ratio is an upper bound ("<")
+        ratio = round(row["seconds"] / max(round(tau_mod_seconds, 2), 0.01), 3) if tau else None
+        mod_unfinished = any(r["method"].startswith("tau-ARGUS MOD (not") for r in tau_rows)
+        row["vs_tau_MOD_time"] = (
+            f"< {ratio}" if ratio is not None and mod_unfinished and row not in tau_rows else ratio
+        )
         row["vs_best_tau_value"] = (
-            round(row["secondary_value"] / max(best_tau, 1), 3) if tau_rows else None
+            round(row["secondary_value"] / max(best_tau, 1), 3)
+            if best_tau is not None and row["secondary_value"] is not None
+            else None
         )
     return rows
 
@@ -203,6 +275,12 @@ def main(args: list[str]) -> None:
         help="skip tau-ARGUS OPT above this many cells (it does not finish in useful time)",
     )
     parser.add_argument("--no-tau", action="store_true", help="measure our methods only")
+    parser.add_argument(
+        "--tau-limit",
+        type=float,
+        default=None,
+        help="stop each tau-ARGUS run after this many seconds (recorded as not finished)",
+    )
     options = parser.parse_args(args)
     sizes = [int(s) for s in options.sizes.split(",") if s]
     unknown = [s for s in sizes if s not in SHAPES]
@@ -210,7 +288,11 @@ def main(args: list[str]) -> None:
         parser.error(f"unknown size(s) {unknown}; choose from {sorted(SHAPES)}")
     rows: list[dict[str, Any]] = []
     for size in sizes:
-        rows.extend(measure(size, options.tau_opt_max_cells, tau=not options.no_tau))
+        rows.extend(
+            measure(
+                size, options.tau_opt_max_cells, tau=not options.no_tau, tau_limit=options.tau_limit
+            )
+        )
     notes = (
         f"Frequency rule, threshold {THRESHOLD} (counts 1-2 primary), cost = cell value. "
         "`our_audit`: pupilstats' audit of each pattern under the stricter rule (no suppressed "

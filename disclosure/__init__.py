@@ -1,9 +1,11 @@
 """pupilstats' statistical disclosure control library: tables in, protected tables and an
 audit report out. Pure: no I/O, no Prefect, no DuckDB.
 
-Methods: the minimum frequency rule for counts, optimal (Fischetti-Salazar) and heuristic
-secondary cell suppression over linked hierarchical tables, and an attacker's LP audit
-(Hundepool et al., *Statistical Disclosure Control*, Wiley 2012; the tau-ARGUS manual).
+Methods: primary rules (:mod:`disclosure.primary`: minimum frequency, (n,k)-dominance and p%
+for magnitude tables, small-denominator rates, group attribute disclosure), optimal
+(Fischetti-Salazar), modular and heuristic secondary cell suppression over linked hierarchical
+count and magnitude tables, and an attacker's LP audit (Hundepool et al., *Statistical
+Disclosure Control*, Wiley 2012; the tau-ARGUS manual).
 """
 
 from disclosure.audit import AuditFailure, AuditReport, audit
@@ -18,7 +20,7 @@ from disclosure.errors import (
 )
 from disclosure.hierarchy import Dimension
 from disclosure.linking import LinkedCells, link_tables
-from disclosure.primary import primary_cells, upper_protection_levels
+from disclosure.primary import assess_primary, primary_cells, upper_protection_levels
 from disclosure.profile import DFE, Profile
 from disclosure.protection import Protection, protect
 from disclosure.table import Table
@@ -39,6 +41,7 @@ __all__ = [
     "ProtectionInfeasibleError",
     "Table",
     "TableError",
+    "assess_primary",
     "audit",
     "link_tables",
     "primary_cells",

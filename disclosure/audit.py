@@ -7,19 +7,24 @@ every suppressed cell ``>= 0`` (no other upper bound than what the relations imp
 being integers, the interval is ``[ceil(min), floor(max)]``. A cell fails when
 
 - its interval is a single point (recovered exactly);
-- it is sensitive under the profile's minimum frequency rule and its interval lies inside
-  ``[1, t-1]`` (narrowed to a disclosive count);
-- protection levels are given and the interval does not reach ``a + UPL``, ``a - LPL`` or is
-  narrower than ``SPL``;
-- it is sensitive and published in some table.
+- it is a count sensitive under the profile's minimum frequency rule and its interval lies
+  inside ``[1, t-1]`` (narrowed to a disclosive count);
+- it is primary and its interval does not reach ``a + UPL``, ``a - LPL`` or is narrower than
+  ``SPL``: the levels given (a Protection brings its own), else those the profile's rules ask
+  (:func:`disclosure.primary.assess_primary`: dominance and p% for magnitude tables, rates,
+  group attribute disclosure; a count's minimum frequency requirement is the previous point);
+- it is sensitive under any of the profile's rules and published in some table.
 
 (Hundepool et al., 2012, section 4.3.4 "auditing"; tau-ARGUS manual, "audit"; the attacker's
 LPs are those of Fischetti and Salazar, JASA 2000.) The suppressed cells split into groups that
 share no relation once published cells are moved to the right-hand side; each group is solved
-as its own small LP, which keeps the audit of a 200,000-cell table fast.
+as its own small LP, which keeps the audit of a 200,000-cell table fast; the LPs are those of
+:mod:`disclosure.intervals` (exact optima, re-solved by the primal simplex method, minima
+settled by a witness at 0 where one exists).
 
-Only the relation builder (:mod:`disclosure.linking`) is shared with the protection code: the
-sensitivity of each cell is recomputed from the profile and the LP model is built here. For each
+Only the relation builder (:mod:`disclosure.linking`) and the primary rules
+(:mod:`disclosure.primary`) are shared with the protection code: the sensitivity of each cell is
+recomputed from the profile and the attacker's LPs are built from the pattern alone. For each
 failing cell the report names the relations and the published cells whose LP duals are non-zero
 at the attacker's optimum: they are what pins the cell down.
 """
@@ -31,17 +36,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-import highspy
 import numpy as np
 import polars as pl
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
+from disclosure.intervals import Interval, IntervalSolver  # noqa: F401 (re-export)
 from disclosure.linking import LinkedCells, link_tables
+from disclosure.patterns import pattern_mask
+from disclosure.primary.assess import assess_primary
+from disclosure.primary.frequency import FREQ
 from disclosure.profile import Profile
-from disclosure.rounding import known_interval, round_half_up
+from disclosure.rounding import half_width, known_interval, round_half_up
 from disclosure.secondary.levels import KnownBounds, ProtectionLevels
-from disclosure.solver import new_solver
 from disclosure.table import Table
 
 if TYPE_CHECKING:
@@ -56,7 +61,6 @@ LOWER = "lower protection level not reached"
 SLIDING = "sliding protection level not reached"
 
 _EPS = 1e-6
-_SHOWN_EVIDENCE = 12
 
 
 @dataclass(frozen=True)
@@ -161,8 +165,8 @@ def audit(
     frame with a ``status`` column ("primary"/"secondary" = suppressed) or a ``suppressed``
     boolean column, or a boolean sequence aligned with ``table.cells``. A cell shared by
     several tables counts as published if any table publishes it. ``levels`` (over the linked
-    unique cells of ``link_tables(tables)``; a Protection brings its own) adds the upper, lower
-    and sliding protection requirements to the rules checked.
+    unique cells of ``link_tables(tables)``; a Protection brings its own) are the upper, lower
+    and sliding protection requirements checked; without them the profile's rules give them.
     """
     linked = link_tables(tables)
     if levels is None and hasattr(suppressed, "levels"):
@@ -171,8 +175,13 @@ def audit(
     hidden_in, shown_in = _suppression_by_cell(tables, frames, linked)
     hidden = np.array([bool(h) and not s for h, s in zip(hidden_in, shown_in, strict=True)])
     values = linked.values
-    sensitive = _sensitive(values, profile)
-    known = published_bounds(values, profile)
+    reasons, assessed = assess_primary(tables, linked, profile, count_frequency_levels=False)
+    sensitive = np.not_equal(reasons, None)
+    if levels is None:
+        levels = assessed
+    # counts under the minimum frequency rule must not be narrowed inside 1..t-1
+    narrowable = (reasons == FREQ) & ~linked.magnitude
+    known = published_bounds(values, profile, linked.magnitude)
     failures: list[AuditFailure] = []
 
     for i in range(linked.size):
@@ -194,13 +203,12 @@ def audit(
     cells = np.flatnonzero(hidden)
     if len(cells):
         solver = IntervalSolver(linked.relations, values, hidden, known)
-        for i in cells:
-            result = solver.interval(int(i))
+        for i, result in zip(cells, solver.intervals(cells), strict=True):
             lo = math.ceil(result.lower - _EPS)
             hi = math.floor(result.upper + _EPS) if math.isfinite(result.upper) else math.inf
             primary = sensitive[i] or (levels is not None and bool(levels.primary[i]))
             status = "primary" if primary else "secondary"
-            rule, duals = _broken_rule(int(i), lo, hi, int(values[i]), sensitive, levels, profile)
+            rule, duals = _broken_rule(int(i), lo, hi, int(values[i]), narrowable, levels, profile)
             rows.append(
                 {
                     "cell": linked.label(int(i)),
@@ -224,7 +232,7 @@ def audit(
                         lower=float(lo),
                         upper=float(hi),
                         rule=rule,
-                        requirement=_requirement(int(i), sensitive, levels, profile),
+                        requirement=_requirement(int(i), narrowable, levels, profile),
                         relations=relations,
                         pinned_by=pinned,
                     )
@@ -250,15 +258,22 @@ def audit(
     )
 
 
-def published_bounds(values: np.ndarray, profile: Profile) -> KnownBounds:
+def published_bounds(
+    values: np.ndarray, profile: Profile, magnitude: np.ndarray | None = None
+) -> KnownBounds:
     """What the attacker knows of each cell if it is published: its value exactly, or under a
-    rounding profile the interval its rounded value allows (:func:`rounding.known_interval`)."""
+    rounding profile the interval its rounded value allows (:func:`rounding.known_interval`;
+    Hundepool et al., 2012, 5.5). A magnitude cell (``magnitude`` True) is published whatever
+    its sum, so its interval is the plain ``[max(0, r - h), r + h]``."""
     if profile.rounding_base is None:
         return KnownBounds.exact(values)
     base = profile.rounding_base
-    low, high = known_interval(
-        round_half_up(values, base), base, profile.threshold, profile.zeros_safe
-    )
+    rounded = round_half_up(values, base)
+    low, high = known_interval(rounded, base, profile.threshold, profile.zeros_safe)
+    if magnitude is not None and np.any(magnitude):
+        h = half_width(base)
+        low = np.where(magnitude, np.maximum(rounded - h, 0), low)
+        high = np.where(magnitude, rounded + h, high)
     return KnownBounds(low.astype(np.float64), high.astype(np.float64))
 
 
@@ -267,15 +282,16 @@ def _broken_rule(
     lo: float,
     hi: float,
     value: int,
-    sensitive: np.ndarray,
+    narrowable: np.ndarray,
     levels: ProtectionLevels | None,
     profile: Profile,
 ) -> tuple[str | None, str]:
     """The first rule the interval ``[lo, hi]`` breaks and which side's duals explain it
-    ("upper", "lower" or "both"), or (None, "")."""
+    ("upper", "lower" or "both"), or (None, "") (Hundepool et al., 2012, 4.2.2: the feasibility
+    interval must cover the protection levels)."""
     if lo >= hi:
         return EXACT, "both"
-    if sensitive[cell] and lo >= 1 and hi <= profile.threshold - 1:
+    if narrowable[cell] and lo >= 1 and hi <= profile.threshold - 1:
         return NARROWED, "both"
     if levels is not None and levels.primary[cell]:
         if hi < value + levels.upper[cell] - _EPS:
@@ -288,203 +304,16 @@ def _broken_rule(
 
 
 def _requirement(
-    cell: int, sensitive: np.ndarray, levels: ProtectionLevels | None, profile: Profile
+    cell: int, narrowable: np.ndarray, levels: ProtectionLevels | None, profile: Profile
 ) -> str:
-    """What the cell had to satisfy, in words, for the failure report."""
+    """What the cell had to satisfy, in words, for the failure report (Hundepool et al., 2012,
+    4.2.2 protection levels; the minimum frequency rule's 1..t-1 range)."""
     parts = ["not recovered exactly"]
-    if sensitive[cell]:
+    if narrowable[cell]:
         parts.append(f"not inside 1..{profile.threshold - 1}")
     if levels is not None and levels.primary[cell]:
         parts.append(levels.requirement(cell))
     return "; ".join(parts)
-
-
-@dataclass(frozen=True)
-class Interval:
-    """The attacker's real-valued min and max of one cell with the duals of both LPs
-    (``None`` when unbounded): row duals over the group's relations, column duals over its
-    variables."""
-
-    lower: float
-    upper: float
-    group: int
-    low_duals: tuple[np.ndarray, np.ndarray] | None
-    up_duals: tuple[np.ndarray, np.ndarray] | None
-
-
-class IntervalSolver:
-    """The attacker's LPs, one small HiGHS model per group of suppressed cells linked by
-    relations (published inexact cells, under rounding, are variables too)."""
-
-    def __init__(
-        self,
-        relations: sp.csr_matrix,
-        values: np.ndarray,
-        hidden: np.ndarray,
-        known: KnownBounds,
-    ) -> None:
-        relations = relations.tocsr()
-        values = np.asarray(values, dtype=np.float64)
-        low = np.where(hidden, 0.0, np.asarray(known.low, dtype=np.float64))
-        high = np.where(hidden, np.inf, np.asarray(known.high, dtype=np.float64))
-        variable = hidden | (low < high)
-        self.variables = np.flatnonzero(variable)
-        self.low, self.high = low, high
-        touched = np.asarray(abs(relations[:, self.variables]).sum(axis=1)).ravel() > 0
-        self.rows = np.flatnonzero(touched)
-        sub = relations[self.rows][:, self.variables].tocsr()
-        fixed = ~variable
-        self.rhs = -(relations[self.rows][:, fixed] @ values[fixed])
-        self.sub = sub
-        n_var, n_row = len(self.variables), len(self.rows)
-        graph = (
-            sp.bmat([[None, sub.T], [sub, None]], format="csr")
-            if n_row
-            else sp.csr_matrix((n_var, n_var))
-        )
-        _, labels = connected_components(graph, directed=False)
-        self.group_of_var = labels[:n_var]
-        self.group_of_row = labels[n_var:]
-        self.column = {int(c): k for k, c in enumerate(self.variables)}
-        self._models: dict[int, _GroupLP] = {}
-
-    def _model(self, group: int) -> _GroupLP:
-        """The LP of one group of linked suppressed cells, built on first use."""
-        if group not in self._models:
-            var = np.flatnonzero(self.group_of_var == group)
-            row = np.flatnonzero(self.group_of_row == group)
-            cells = self.variables[var]
-            self._models[group] = _GroupLP(
-                var,
-                row,
-                self.sub[row][:, var].tocsr(),
-                self.rhs[row],
-                self.low[cells],
-                self.high[cells],
-            )
-        return self._models[group]
-
-    def interval(self, cell: int) -> Interval:
-        """Min and max of ``cell`` over everything the attacker knows."""
-        k = self.column[cell]
-        group = int(self.group_of_var[k])
-        model = self._model(group)
-        position = int(np.searchsorted(model.var, k))
-        lower, low_duals = model.optimise(position, highspy.ObjSense.kMinimize)
-        upper, up_duals = model.optimise(position, highspy.ObjSense.kMaximize)
-        return Interval(lower, upper, group, low_duals, up_duals)
-
-    def evidence(
-        self, cell: int, result: Interval, side: str, linked: LinkedCells
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The relations with non-zero row dual at the attacker's optimum (those the bound is
-        derived from), and the cells they pin it with: published cells whose known bound is
-        active (non-zero column dual) and the other suppressed cells of those relations."""
-        model = self._models[result.group]
-        chosen = []
-        if side in ("upper", "both") and result.up_duals is not None:
-            chosen.append(result.up_duals)
-        if side in ("lower", "both") and result.low_duals is not None:
-            chosen.append(result.low_duals)
-        used_rows: set[int] = set()
-        active_vars: set[int] = set()
-        for row_duals, col_duals in chosen:
-            used_rows.update(np.flatnonzero(np.abs(row_duals) > 1e-9).tolist())
-            active_vars.update(np.flatnonzero(np.abs(col_duals) > 1e-9).tolist())
-        rows = sorted(used_rows)
-        relations = [linked.relation_labels[int(self.rows[model.row[r]])] for r in rows]
-        if len(relations) > _SHOWN_EVIDENCE:
-            extra = len(relations) - _SHOWN_EVIDENCE
-            relations = [*relations[:_SHOWN_EVIDENCE], f"... and {extra} more relation(s)"]
-        cells: list[str] = []
-        involved = sorted({int(c) for r in rows for c in model.sub[r].indices})
-        for v in involved:
-            unique = int(self.variables[model.var[v]])
-            if unique == cell:
-                continue
-            if math.isinf(self.high[unique]):
-                cells.append(f"{linked.label(unique)} (suppressed)")
-        for v in sorted(active_vars):
-            unique = int(self.variables[model.var[v]])
-            if unique != cell and not math.isinf(self.high[unique]):
-                cells.append(
-                    f"{linked.label(unique)} (published, known in "
-                    f"[{_fmt(self.low[unique])}, {_fmt(self.high[unique])}])"
-                )
-        published_rows = [r for r in rows if abs(model.rhs[r]) > 0]
-        if published_rows and not any("published" in c for c in cells):
-            cells.append("the published cells of these relations")
-        if len(cells) > _SHOWN_EVIDENCE:
-            cells = [*cells[:_SHOWN_EVIDENCE], f"... and {len(cells) - _SHOWN_EVIDENCE} more"]
-        return tuple(relations), tuple(cells)
-
-
-class _GroupLP:
-    """One group's LP: variables ``var`` (positions among the solver's variables), rows
-    ``row`` (positions among its rows); each question changes the objective only."""
-
-    def __init__(
-        self,
-        var: np.ndarray,
-        row: np.ndarray,
-        sub: sp.csr_matrix,
-        rhs: np.ndarray,
-        low: np.ndarray,
-        high: np.ndarray,
-    ) -> None:
-        self.var, self.row, self.sub, self.rhs = var, row, sub, rhs
-        solver = new_solver()
-        solver.setOptionValue("presolve", "off")
-        n = len(var)
-        empty_i = np.array([], dtype=np.int32)
-        upper = np.where(np.isinf(high), highspy.kHighsInf, high)
-        solver.addCols(n, np.zeros(n), low, upper, 0, empty_i, empty_i, np.array([]))
-        if len(row):
-            solver.addRows(
-                len(row),
-                rhs,
-                rhs,
-                sub.nnz,
-                sub.indptr[:-1].astype(np.int32),
-                sub.indices.astype(np.int32),
-                sub.data.astype(np.float64),
-            )
-        self.solver = solver
-        self._last: int | None = None
-
-    def optimise(
-        self, k: int, sense: highspy.ObjSense
-    ) -> tuple[float, tuple[np.ndarray, np.ndarray] | None]:
-        """Minimise or maximise variable ``k`` (the attacker's LP, Fischetti and Salazar 2000): the
-        optimum and its row and column duals, or infinity when unbounded."""
-        if self._last is not None:
-            self.solver.changeColCost(self._last, 0.0)
-        self.solver.changeColCost(k, 1.0)
-        self._last = k
-        self.solver.changeObjectiveSense(sense)
-        self.solver.run()
-        status = self.solver.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
-            solution = self.solver.getSolution()
-            duals = (
-                np.asarray(solution.row_dual, dtype=np.float64),
-                np.asarray(solution.col_dual, dtype=np.float64),
-            )
-            return float(self.solver.getInfo().objective_function_value), duals
-        if status in (
-            highspy.HighsModelStatus.kUnbounded,
-            highspy.HighsModelStatus.kUnboundedOrInfeasible,
-        ):
-            return math.inf, None
-        raise RuntimeError(f"audit LP ended with status {status}")
-
-
-def _sensitive(values: np.ndarray, profile: Profile) -> np.ndarray:
-    """The minimum frequency rule, restated here so the audit does not trust the protector."""
-    sensitive = (values >= 1) & (values < profile.threshold)
-    if not profile.zeros_safe:
-        sensitive |= values == 0
-    return sensitive
 
 
 def _suppression_by_cell(
@@ -500,28 +329,6 @@ def _suppression_by_cell(
         for j, i in enumerate(linked.cell_of[table.name]):
             (hidden_in if mask[j] else shown_in)[i].append(table.name)
     return hidden_in, shown_in
-
-
-def pattern_mask(table: Table, given: Any) -> np.ndarray:
-    """A boolean mask aligned with ``table.cells`` from a frame (``status`` or ``suppressed``
-    column, joined on the dimension codes), series or sequence."""
-    if isinstance(given, pl.DataFrame):
-        names = [d.name for d in table.dimensions]
-        if "status" in given.columns:
-            flag = pl.col("status").is_in(["primary", "secondary"])
-        elif "suppressed" in given.columns:
-            flag = pl.col("suppressed").cast(pl.Boolean)
-        else:
-            raise ValueError(f"table {table.name!r}: frame needs a 'status' or 'suppressed' column")
-        keyed = given.select(*[pl.col(n).cast(pl.Utf8) for n in names], flag.alias("__hidden"))
-        joined = table.cells.select(names).join(keyed, on=names, how="left", maintain_order="left")
-        if joined["__hidden"].null_count():
-            raise ValueError(f"table {table.name!r}: the pattern does not cover every cell")
-        return joined["__hidden"].to_numpy().astype(bool)
-    mask = np.asarray(given.to_numpy() if isinstance(given, pl.Series) else given, dtype=bool)
-    if mask.shape != (table.size,):
-        raise ValueError(f"table {table.name!r}: mask has shape {mask.shape}, need ({table.size},)")
-    return mask
 
 
 def _fmt(x: float) -> str:

@@ -1,4 +1,10 @@
-"""The errors the disclosure library raises: each names the table, cell or code at fault."""
+"""The errors the disclosure library raises: each names the table, cell or code at fault.
+
+They guard the preconditions of the methods in this package: hierarchies that are trees with a total
+(tau-ARGUS manual, "hierarchical codes"), additive tables (Hundepool et al., 2012, 4.2.2: the linear
+relations between cells), consistent linked tables (section 4.4.3, "linked tables") and feasible
+protection (Fischetti and Salazar, JASA 2000).
+"""
 
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ class AdditivityFailure:
     children_sum: int
 
     def __str__(self) -> str:
+        """The failing relation in words: the parent cell, its value and its children's sum."""
         coords = ", ".join(f"{k}={v}" for k, v in self.parent.items())
         return (
             f"{self.table}: cell ({coords}) = {self.value} but its children along "
@@ -40,6 +47,7 @@ class AdditivityError(DisclosureError):
     """Pre-aggregated cells are not additive; ``failures`` lists every failing relation."""
 
     def __init__(self, failures: list[AdditivityFailure], shown: int = 20) -> None:
+        """Hold every failure and show the first ``shown`` in the message."""
         self.failures = failures
         lines = [str(f) for f in failures[:shown]]
         if len(failures) > shown:

@@ -30,10 +30,13 @@ class Dimension:
     parents: Mapping[str, str]
 
     def __post_init__(self) -> None:
+        """Codes as strings; the hierarchy must be a tree rooted at the total (tau-ARGUS
+        manual, "hierarchical codes")."""
         object.__setattr__(self, "parents", {str(k): str(v) for k, v in self.parents.items()})
         _validate(self.name, self.total, self.parents)
 
     def __hash__(self) -> int:
+        """Hash by name, total and parent map (dimensions are compared by value)."""
         return hash((self.name, self.total, tuple(sorted(self.parents.items()))))
 
     # --- constructors -------------------------------------------------------------------------
@@ -96,6 +99,7 @@ class Dimension:
 
     @cached_property
     def _children(self) -> dict[str, tuple[str, ...]]:
+        """Every code's children, sorted (leaves map to an empty tuple)."""
         children: dict[str, list[str]] = {self.total: []}
         for code in self.parents:
             children.setdefault(code, [])
@@ -135,6 +139,7 @@ class Dimension:
         return self.parents.get(code)
 
     def is_leaf(self, code: str) -> bool:
+        """Whether ``code`` has no children (a leaf of the hierarchy)."""
         self._check(code)
         return not self._children[code]
 
@@ -148,6 +153,7 @@ class Dimension:
         return depth
 
     def _check(self, code: str) -> None:
+        """Raise :class:`HierarchyError` when ``code`` is not a code of this dimension."""
         if code not in self._children:
             raise HierarchyError(f"dimension {self.name!r} has no code {code!r}")
 

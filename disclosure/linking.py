@@ -8,6 +8,10 @@ lets an attacker difference one table against another; protecting them as one pr
 union of their relations does not (Hundepool et al., 2012, section 4.4.3 "linked tables";
 tau-ARGUS manual, "linked tables").
 
+A magnitude table's cells carry its measure in their identity (``("measure", name)`` first), so
+a sum of funding and a count of pupils with the same coordinates are different cells; two
+magnitude tables of the same measure share cells like count tables do.
+
 This module is the relation builder shared by the protection and the audit.
 """
 
@@ -20,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.errors import LinkingError
-from disclosure.table import Table
+from disclosure.table import MEASURE_KEY, Table
 
 CellKey = tuple[tuple[str, str], ...]
 """A cell's identity: its sorted (dimension, code) pairs whose code is not the total."""
@@ -43,6 +47,8 @@ class LinkedCells:
     - ``tables_of[i]``: the names of the tables holding cell ``i``.
     - ``relations``: sparse ``M`` over unique cells, ``M @ values == 0``; duplicates removed.
     - ``relation_labels[r]``: what row ``r`` says, e.g. "phase=P = sum of its school children".
+    - ``contributors[i]``: the number of units in cell ``i`` (the count itself for a count
+      cell, the contributor count for a magnitude cell); ``magnitude[i]``: a magnitude cell.
     """
 
     table_names: tuple[str, ...]
@@ -52,6 +58,8 @@ class LinkedCells:
     tables_of: tuple[tuple[str, ...], ...]
     relations: sp.csr_matrix
     relation_labels: tuple[str, ...]
+    contributors: np.ndarray
+    magnitude: np.ndarray
 
     @property
     def size(self) -> int:
@@ -61,6 +69,11 @@ class LinkedCells:
     def label(self, cell: int) -> str:
         """Readable coordinates of unique cell ``cell``."""
         return cell_label(self.keys[cell])
+
+    def is_grand_total(self, cell: int) -> bool:
+        """Whether unique cell ``cell`` is a grand total (every dimension at its total; a
+        magnitude table's grand total carries only its measure)."""
+        return all(dim == MEASURE_KEY for dim, _ in self.keys[cell])
 
 
 def link_tables(tables: Sequence[Table]) -> LinkedCells:
@@ -81,22 +94,32 @@ def link_tables(tables: Sequence[Table]) -> LinkedCells:
     index: dict[CellKey, int] = {}
     keys: list[CellKey] = []
     values: list[int] = []
+    contributors: list[int] = []
+    magnitude: list[bool] = []
     tables_of: list[list[str]] = []
     cell_of: dict[str, np.ndarray] = {}
     for table in tables:
         mapping = np.empty(table.size, dtype=np.int64)
-        for j, (key, value) in enumerate(zip(_cell_keys(table), table.values.ravel(), strict=True)):
+        units = table.contributors.ravel()
+        cells = zip(_cell_keys(table), table.values.ravel(), units, strict=True)
+        for j, (key, value, unit) in enumerate(cells):
             i = index.get(key)
             if i is None:
                 i = index[key] = len(keys)
                 keys.append(key)
                 values.append(int(value))
+                contributors.append(int(unit))
+                magnitude.append(table.is_magnitude)
                 tables_of.append([table.name])
             else:
-                if values[i] != int(value):
+                if values[i] != int(value) or contributors[i] != int(unit):
+                    were, now = str(values[i]), str(int(value))
+                    if table.is_magnitude:
+                        were += f" ({contributors[i]} contributors)"
+                        now += f" ({int(unit)} contributors)"
                     raise LinkingError(
-                        f"cell ({cell_label(key)}) is {values[i]} in table(s) "
-                        f"{', '.join(tables_of[i])} but {int(value)} in table {table.name!r}"
+                        f"cell ({cell_label(key)}) is {were} in table(s) "
+                        f"{', '.join(tables_of[i])} but {now} in table {table.name!r}"
                     )
                 if tables_of[i][-1] != table.name:
                     tables_of[i].append(table.name)
@@ -112,6 +135,8 @@ def link_tables(tables: Sequence[Table]) -> LinkedCells:
         tables_of=tuple(tuple(t) for t in tables_of),
         relations=relations,
         relation_labels=tuple(labels),
+        contributors=np.array(contributors, dtype=np.int64),
+        magnitude=np.array(magnitude, dtype=bool),
     )
 
 
@@ -130,11 +155,12 @@ def _check_totals(tables: list[Table]) -> None:
 
 
 def _cell_keys(table: Table) -> list[CellKey]:
-    """Each cell's identity, in the table's cell order."""
+    """Each cell's identity, in the table's cell order (a magnitude table's measure first)."""
     keys: list[CellKey] = []
+    prefix = [(MEASURE_KEY, table.measure)] if table.measure is not None else []
     order = sorted(range(len(table.dimensions)), key=lambda a: table.dimensions[a].name)
     for position in np.ndindex(*table.shape):
-        key = []
+        key = list(prefix)
         for axis in order:
             dim = table.dimensions[axis]
             code = dim.codes[position[axis]]

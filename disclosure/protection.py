@@ -1,6 +1,8 @@
 """Protecting linked tables: primary rule, one joint secondary suppression, audit.
 
-``protect`` applies the profile's primary rule to the unique cells of all tables together,
+``protect`` applies the profile's primary rules (:mod:`disclosure.primary`: minimum frequency,
+dominance and p% for magnitude tables, rates, group attribute disclosure) to the unique cells of
+all tables together,
 chooses secondary suppressions over the union of every table's relations (so no table can be
 differenced against another), drops secondaries the attacker could derive exactly, and audits
 the result independently (Hundepool et al., 2012, sections 4.2-4.4; tau-ARGUS manual, "linked
@@ -18,9 +20,9 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from disclosure.audit import AuditReport, audit, pattern_mask, published_bounds
+from disclosure.audit import AuditReport, audit, published_bounds
 from disclosure.linking import LinkedCells, link_tables
-from disclosure.primary import sensitive_reasons, upper_protection_levels
+from disclosure.primary.assess import REQUESTED, assess_primary  # noqa: F401 (re-export)
 from disclosure.profile import Profile
 from disclosure.rounding import published_text
 from disclosure.secondary.attacker import AttackerModel
@@ -36,8 +38,6 @@ Method = Literal["optimal", "modular", "heuristic"]
 METHODS = ("optimal", "modular", "heuristic")
 
 SAFE, PRIMARY, SECONDARY, FORCED = "safe", "primary", "secondary", "forced"
-REQUESTED = "request"
-"""Reason code of a cell the caller asked to suppress (tau-ARGUS "request" status)."""
 
 OPTIMAL_MAX_CELLS = 1_000
 """Above this many unique cells the optimal method hands over to the modular method (or the
@@ -71,26 +71,43 @@ class Protection:
     levels: ProtectionLevels | None = None
 
     def summary(self) -> dict[str, dict[str, Any]]:
-        """Per table: cells, primary, secondary, suppressed value totals, cost, method and the
-        audit verdict (JSON-serialisable; the form the release manifest uses)."""
+        """Per table: cells, primary and secondary counts, method and the audit verdict.
+
+        JSON-serialisable; the form the release manifest and the flows' artifacts use. It holds
+        nothing computed from the true values of hidden cells (see :meth:`information_loss`).
+        """
         out: dict[str, dict[str, Any]] = {}
         failing = {name for failure in self.audit.failures for name in failure.tables}
         for name, frame in self.tables.items():
-            suppressed = frame.filter(pl.col("status").is_in([PRIMARY, SECONDARY]))
-            secondary = frame.filter(pl.col("status") == SECONDARY)
-            costs = cell_costs(suppressed["value"].to_numpy(), self.cost_function)  # type: ignore[arg-type]
             out[name] = {
                 "cells": frame.height,
                 "primary": int((frame["status"] == PRIMARY).sum()),
                 "secondary": int((frame["status"] == SECONDARY).sum()),
-                "suppressed_value_total": int(suppressed["value"].sum()),
-                "secondary_value_total": int(secondary["value"].sum()),
-                "cost": round(float(costs.sum()), 6),
                 "cost_function": self.cost_function,
                 "method": self.method,
                 "proven_optimal": self.proven_optimal,
                 "rounding_base": self.profile.rounding_base,
                 "audit_passed": self.audit.passed and name not in failing,
+            }
+        return out
+
+    def information_loss(self) -> dict[str, dict[str, float]]:
+        """Per table: the total true value suppressed, the part suppressed as secondary, and the
+        pattern's cost (Hundepool et al. 2012, s. 4.4.4: information loss of a pattern).
+
+        For benchmarks and method comparison only, never for a release: each figure is a sum
+        over the true values of hidden cells, one more linear equation an attacker could add
+        to the published table's (s. 4.3.2) and that the audit never considered.
+        """
+        out: dict[str, dict[str, float]] = {}
+        for name, frame in self.tables.items():
+            suppressed = frame.filter(pl.col("status").is_in([PRIMARY, SECONDARY]))
+            secondary = frame.filter(pl.col("status") == SECONDARY)
+            costs = cell_costs(suppressed["value"].to_numpy(), self.cost_function)  # type: ignore[arg-type]
+            out[name] = {
+                "suppressed_value_total": int(suppressed["value"].sum()),
+                "secondary_value_total": int(secondary["value"].sum()),
+                "cost": round(float(costs.sum()), 6),
             }
         return out
 
@@ -124,14 +141,23 @@ def protect(
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     linked = link_tables(tables)
     values = linked.values
-    reasons, levels = _primary_levels(tables, linked, profile, requested)
+    reasons, levels = assess_primary(tables, linked, profile, requested)
     primary = levels.primary
     forced = _forced(linked, profile) & ~primary
-    known = _known(values, profile, primary)
+    known = _known(values, profile, primary, linked.magnitude)
     # a cell shared by k tables is lost from k published tables when suppressed
     appearances = np.array([len(t) for t in linked.tables_of], dtype=np.float64)
     costs = cell_costs(values, cost) * appearances
-    slack = float(max(int(values.max(initial=0)), profile.threshold))
+    # a suppressed cell may move up by this much in the protector's attacker model: enough for
+    # every protection level asked
+    slack = float(
+        max(
+            int(values.max(initial=0)),
+            profile.threshold,
+            float(levels.upper.max(initial=0)),
+            float(levels.sliding.max(initial=0)),
+        )
+    )
     labels = [linked.label(i) for i in range(linked.size)]
 
     notes: list[str] = []
@@ -210,45 +236,13 @@ def protect(
     )
 
 
-def _primary_levels(
-    tables: Sequence[Table],
-    linked: LinkedCells,
-    profile: Profile,
-    requested: Mapping[str, Any] | None,
-) -> tuple[np.ndarray, ProtectionLevels]:
-    """Per unique cell the primary reason and the protection levels: the minimum frequency rule
-    (``UPL = t - a``; Hundepool et al., 2012, 4.2.1), plus requested cells (sliding level 1)."""
-    values = linked.values
-    reasons = sensitive_reasons(values, profile)
-    primary = np.not_equal(reasons, None)
-    levels = ProtectionLevels.upper_only(
-        primary, upper_protection_levels(values, profile).astype(np.float64)
-    )
-    if requested:
-        asked = _requested_cells(tables, linked, requested)
-        reasons[asked & ~primary] = REQUESTED
-        levels = levels.with_requested(np.flatnonzero(asked & ~primary))
-    return reasons, levels
-
-
-def _requested_cells(
-    tables: Sequence[Table], linked: LinkedCells, requested: Mapping[str, Any]
-) -> np.ndarray:
-    """The unique cells some table's ``requested`` mask asks to suppress."""
-    asked = np.zeros(linked.size, dtype=bool)
-    by_name = {t.name: t for t in tables}
-    for name, given in requested.items():
-        if name not in by_name:
-            raise KeyError(f"cells requested for unknown table {name!r}")
-        mask = pattern_mask(by_name[name], given)
-        asked[linked.cell_of[name][mask]] = True
-    return asked
-
-
-def _known(values: np.ndarray, profile: Profile, primary: np.ndarray) -> KnownBounds:
-    """What the attacker knows of each cell if published (exact, or a rounding interval);
-    primary cells are never published, so theirs is irrelevant and kept exact."""
-    known = published_bounds(values, profile)
+def _known(
+    values: np.ndarray, profile: Profile, primary: np.ndarray, magnitude: np.ndarray
+) -> KnownBounds:
+    """What the attacker knows of each cell if published (exact, or a rounding interval;
+    Hundepool et al., 2012, 5.5); primary cells are never published, so theirs is irrelevant
+    and kept exact."""
+    known = published_bounds(values, profile, magnitude)
     low = np.where(primary, values, known.low).astype(np.float64)
     high = np.where(primary, values, known.high).astype(np.float64)
     return KnownBounds(low, high)
@@ -273,7 +267,7 @@ def _forced(linked: LinkedCells, profile: Profile) -> np.ndarray:
     total."""
     forced = np.zeros(linked.size, dtype=bool)
     if profile.forced_published == "grand_total":
-        forced[[i for i, key in enumerate(linked.keys) if key == ()]] = True
+        forced[[i for i in range(linked.size) if linked.is_grand_total(i)]] = True
     return forced
 
 

@@ -1,4 +1,6 @@
-"""One place that creates HiGHS instances: silent, single-threaded, seeded.
+"""One place that creates HiGHS instances: silent, single-threaded, seeded, so the attacker
+LPs and the Fischetti-Salazar master MILP (Fischetti and Salazar, JASA 2000; tau-ARGUS manual,
+"Optimal") give the same pattern on every run.
 
 HiGHS prints a copyright banner to the process's standard output the first time an instance is
 created, before any option can switch output off. A library must not write to a caller's

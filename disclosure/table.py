@@ -21,14 +21,43 @@ from disclosure.errors import AdditivityError, AdditivityFailure, TableError
 from disclosure.hierarchy import Dimension
 
 VALUE = "value"
+MEASURE_KEY = "measure"
+"""The key under which a magnitude table's measure enters its cells' identity when linking."""
 
 
 class Table:
-    """A named count table: ``values[i1, ..., ik]`` is the count of the cell whose code on
-    dimension ``d`` is ``dimensions[d].codes[i_d]``. Cells are ordered row-major over the
-    dimensions' code orders (the first dimension varies slowest)."""
+    """A named table over hierarchical dimensions: ``values[i1, ..., ik]`` is the cell whose code
+    on dimension ``d`` is ``dimensions[d].codes[i_d]``. Cells are ordered row-major over the
+    dimensions' code orders (the first dimension varies slowest).
 
-    def __init__(self, name: str, dimensions: Sequence[Dimension], values: np.ndarray) -> None:
+    A *count* table (the default) holds a frequency per cell. A *magnitude* table (Hundepool et
+    al., 2012, section 4.2.2; tau-ARGUS manual, "magnitude tables", "response variable") holds
+    per cell the sum of a non-negative whole-number variable (``values``, the cell value that
+    secondary suppression and the audit work on), the number of contributors
+    (``frequencies``) and the largest contributions in descending order (``largest[..., j]``
+    is the ``j+1``-th largest, 0 when the cell has fewer contributors), which the dominance and
+    p% rules need; ``measure`` names the summed variable and keeps its cells apart from count
+    cells with the same coordinates when tables are linked.
+
+    ``attribute`` names the dimension whose categories describe the units (e.g. an
+    ``outcome`` dimension {reached, not_reached} with its total): the group attribute and rate
+    rules (:mod:`disclosure.primary.group_attribute`, :mod:`disclosure.primary.rates`) look
+    along it. Count tables only.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        dimensions: Sequence[Dimension],
+        values: np.ndarray,
+        *,
+        frequencies: np.ndarray | None = None,
+        largest: np.ndarray | None = None,
+        measure: str | None = None,
+        attribute: str | None = None,
+    ) -> None:
+        """Validate and hold the cells (see the class docstring; tau-ARGUS manual, "table
+        structure")."""
         dimensions = tuple(dimensions)
         if not name:
             raise TableError("a table needs a name")
@@ -47,10 +76,57 @@ class Table:
         self.dimensions: tuple[Dimension, ...] = dimensions
         self.values = values
         self.values.setflags(write=False)
+        self.frequencies, self.largest, self.measure = _magnitude_parts(
+            name, names, values, frequencies, largest, measure
+        )
+        if attribute is not None:
+            if attribute not in names:
+                raise TableError(
+                    f"table {name!r}: attribute {attribute!r} is not one of its dimensions {names}"
+                )
+            if self.is_magnitude:
+                raise TableError(
+                    f"table {name!r}: an attribute dimension is for count tables only (the group "
+                    "attribute and rate rules count units)"
+                )
+        self.attribute = attribute
 
     def __repr__(self) -> str:
+        """Name, dimensions with their sizes, grand total (and the measure if a magnitude)."""
         dims = " x ".join(f"{d.name}[{len(d.codes)}]" for d in self.dimensions)
-        return f"Table({self.name!r}, {dims}, grand total {self.grand_total})"
+        kind = f", sum of {self.measure!r}" if self.is_magnitude else ""
+        return f"Table({self.name!r}, {dims}{kind}, grand total {self.grand_total})"
+
+    @property
+    def is_magnitude(self) -> bool:
+        """True for a magnitude table (sums with contributor counts), False for counts."""
+        return self.frequencies is not None
+
+    @property
+    def contributors(self) -> np.ndarray:
+        """The number of units (contributors) per cell: ``frequencies`` for a magnitude table,
+        the counts themselves for a count table (tau-ARGUS "frequency" of a cell)."""
+        return self.frequencies if self.frequencies is not None else self.values
+
+    @property
+    def attribute_axis(self) -> int | None:
+        """The position of the attribute dimension, or None when the table declares none."""
+        if self.attribute is None:
+            return None
+        return [d.name for d in self.dimensions].index(self.attribute)
+
+    def with_attribute(self, attribute: str | None) -> Table:
+        """The same table declaring ``attribute`` as its attribute dimension (group attribute
+        disclosure, Hundepool et al., 2012, section 4.2.1; rates rule)."""
+        return Table(
+            self.name,
+            self.dimensions,
+            self.values,
+            frequencies=self.frequencies,
+            largest=self.largest,
+            measure=self.measure,
+            attribute=attribute,
+        )
 
     # --- constructors -------------------------------------------------------------------------
 
@@ -61,15 +137,42 @@ class Table:
         frame: pl.DataFrame,
         dimensions: Sequence[Dimension],
         columns: Mapping[str, str] | None = None,
+        *,
+        magnitude: str | None = None,
+        contributor: str | None = None,
+        largest: int = 2,
+        attribute: str | None = None,
     ) -> Table:
-        """Count the units (one row each) of ``frame`` by the dimensions' leaf codes.
+        """Tabulate the units (one row each) of ``frame`` by the dimensions' leaf codes.
 
         ``columns`` maps a dimension name to the frame column holding its codes (default: the
         column of the same name). Every code must be a leaf; totals follow the hierarchies.
+        Without ``magnitude`` each cell counts its rows. With ``magnitude="col"`` the table is
+        a magnitude table (tau-ARGUS manual, "response variable"; Hundepool et al., 2012,
+        section 4.2.2): each cell holds the sum of ``col``, its number of contributors and its
+        ``largest`` largest contributions. A contributor is a row, or with ``contributor="col"``
+        all rows sharing that column's value (tau-ARGUS's "holding" level: e.g. a school whose
+        pupils' funding is summed), computed afresh at every cell, totals included, so a
+        contributor spread over several cells is still one contributor of their parent.
         """
         dimensions = tuple(dimensions)
-        counts = _leaf_counts(name, frame, dimensions, columns, value=None)
-        return cls(name, dimensions, _aggregate(counts, dimensions))
+        if magnitude is None:
+            if contributor is not None:
+                raise TableError(f"table {name!r}: contributor needs a magnitude column")
+            counts = _leaf_counts(name, frame, dimensions, columns, value=None)
+            return cls(name, dimensions, _aggregate(counts, dimensions), attribute=attribute)
+        values, frequencies, top = _magnitude_cells(
+            name, frame, dimensions, columns, magnitude, contributor, largest
+        )
+        return cls(
+            name,
+            dimensions,
+            values,
+            frequencies=frequencies,
+            largest=top,
+            measure=magnitude,
+            attribute=attribute,
+        )
 
     @classmethod
     def from_leaf_cells(
@@ -78,12 +181,14 @@ class Table:
         frame: pl.DataFrame,
         dimensions: Sequence[Dimension],
         value: str = VALUE,
+        *,
+        attribute: str | None = None,
     ) -> Table:
-        """A table from counts of leaf cells only (one row per leaf combination, missing rows
-        are 0); subtotals and totals are summed along the hierarchies."""
+        """A count table from counts of leaf cells only (one row per leaf combination, missing
+        rows are 0); subtotals and totals are summed along the hierarchies."""
         dimensions = tuple(dimensions)
         counts = _leaf_counts(name, frame, dimensions, None, value=value)
-        return cls(name, dimensions, _aggregate(counts, dimensions))
+        return cls(name, dimensions, _aggregate(counts, dimensions), attribute=attribute)
 
     @classmethod
     def from_cells(
@@ -92,31 +197,58 @@ class Table:
         frame: pl.DataFrame,
         dimensions: Sequence[Dimension],
         value: str = VALUE,
+        *,
+        frequency: str | None = None,
+        largest: Sequence[str] = (),
+        measure: str | None = None,
+        attribute: str | None = None,
     ) -> Table:
         """A table from pre-aggregated cells, totals and subtotals included (missing rows are 0).
 
         Raises :class:`AdditivityError` naming every relation where a parent cell differs from
-        the sum of its children.
+        the sum of its children. For a magnitude table give ``frequency`` (the column of
+        contributor counts), ``largest`` (the columns of the largest contributions, largest
+        first) and ``measure`` (the summed variable's name; default ``value``); contributor
+        counts are not checked for additivity, since one contributor can sit in several cells.
         """
         dimensions = tuple(dimensions)
         values = _cell_array(name, frame, dimensions, value)
         failures = list(_additivity_failures(name, values, dimensions))
         if failures:
             raise AdditivityError(failures)
-        return cls(name, dimensions, values)
+        if frequency is None:
+            if largest or measure is not None:
+                raise TableError(f"table {name!r}: a magnitude table needs a frequency column")
+            return cls(name, dimensions, values, attribute=attribute)
+        if not largest:
+            raise TableError(f"table {name!r}: a magnitude table needs its largest contributions")
+        frequencies = _cell_array(name, frame, dimensions, frequency)
+        top = np.stack([_cell_array(name, frame, dimensions, c) for c in largest], axis=-1)
+        return cls(
+            name,
+            dimensions,
+            values,
+            frequencies=frequencies,
+            largest=top,
+            measure=measure or value,
+            attribute=attribute,
+        )
 
     # --- views --------------------------------------------------------------------------------
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The number of codes of each dimension (totals and subtotals included)."""
         return self.values.shape
 
     @property
     def size(self) -> int:
+        """The number of cells of the full cross product."""
         return int(self.values.size)
 
     @property
     def grand_total(self) -> int:
+        """The value of the cell where every dimension is at its total."""
         return int(self.values[(0,) * len(self.dimensions)])
 
     @cached_property
@@ -236,6 +368,150 @@ def _leaf_counts(
     )
     np.add.at(counts, index, grouped["__n"].to_numpy())
     return counts
+
+
+def _magnitude_parts(
+    table: str,
+    dimension_names: list[str],
+    values: np.ndarray,
+    frequencies: np.ndarray | None,
+    largest: np.ndarray | None,
+    measure: str | None,
+) -> tuple[np.ndarray | None, np.ndarray | None, str | None]:
+    """Validate a magnitude table's contributor counts and largest contributions (the inputs of
+    the dominance and p% rules, Hundepool et al., 2012, section 4.2.2): same shape as the values,
+    non-negative, largest first, never more than the cell's sum; None for a count table."""
+    if frequencies is None:
+        if largest is not None or measure is not None:
+            raise TableError(f"table {table!r}: largest contributions need contributor counts")
+        return None, None, None
+    if largest is None:
+        raise TableError(f"table {table!r}: a magnitude table needs its largest contributions")
+    if not measure:
+        raise TableError(f"table {table!r}: a magnitude table needs the measure's name")
+    if MEASURE_KEY in dimension_names:
+        raise TableError(f"table {table!r}: {MEASURE_KEY!r} cannot name a dimension")
+    freq = np.asarray(frequencies, dtype=np.int64)
+    top = np.asarray(largest, dtype=np.int64)
+    if freq.shape != values.shape:
+        raise TableError(
+            f"table {table!r}: frequencies have shape {freq.shape}, need {values.shape}"
+        )
+    if top.ndim != values.ndim + 1 or top.shape[:-1] != values.shape or top.shape[-1] < 1:
+        raise TableError(
+            f"table {table!r}: largest contributions have shape {top.shape}, need "
+            f"{(*values.shape, 'k')} with k >= 1"
+        )
+    if (freq < 0).any() or (top < 0).any():
+        raise TableError(f"table {table!r}: contributions and frequencies must not be negative")
+    if (np.diff(top, axis=-1) > 0).any():
+        raise TableError(f"table {table!r}: largest contributions must be in descending order")
+    if (top.sum(axis=-1) > values).any():
+        raise TableError(f"table {table!r}: largest contributions exceed their cell's sum")
+    if ((freq == 0) & (values != 0)).any():
+        raise TableError(f"table {table!r}: a cell without contributors has a non-zero sum")
+    freq.setflags(write=False)
+    top.setflags(write=False)
+    return freq, top, measure
+
+
+def _magnitude_cells(
+    table: str,
+    frame: pl.DataFrame,
+    dimensions: tuple[Dimension, ...],
+    columns: Mapping[str, str] | None,
+    magnitude: str,
+    contributor: str | None,
+    largest: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell (totals included) the sum of ``magnitude``, the number of contributors and the
+    ``largest`` largest contributions (tau-ARGUS manual, "magnitude tables": the top
+    contributions of every cell, each contributor's rows summed first).
+
+    Each row is copied to every ancestor code of each of its leaf codes, so each cell's
+    contributors are grouped directly rather than merged from its children."""
+    if isinstance(largest, bool) or not isinstance(largest, int) or largest < 1:
+        raise TableError(f"table {table!r}: largest must be a positive integer")
+    columns = dict(columns or {})
+    unknown = sorted(set(columns) - {d.name for d in dimensions})
+    if unknown:
+        raise TableError(f"table {table!r}: columns given for unknown dimension(s) {unknown}")
+    source = [columns.get(d.name, d.name) for d in dimensions]
+    needed = [*source, magnitude, *([contributor] if contributor else [])]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise TableError(f"table {table!r}: frame has no column(s) {missing}")
+    amounts = frame[magnitude]
+    if amounts.null_count():
+        raise TableError(f"table {table!r}: null values in magnitude column {magnitude!r}")
+    if not amounts.dtype.is_numeric():
+        raise TableError(f"table {table!r}: magnitude column {magnitude!r} is not numeric")
+    if amounts.dtype.is_float() and not (amounts == amounts.round(0)).all():
+        raise TableError(
+            f"table {table!r}: magnitude {magnitude!r} must hold whole numbers (express it in "
+            "its smallest unit, e.g. pence or sessions)"
+        )
+    if amounts.len() and amounts.min() < 0:  # type: ignore[operator]
+        raise TableError(f"table {table!r}: magnitude {magnitude!r} must not be negative")
+    shape = tuple(len(d.codes) for d in dimensions)
+    data = pl.DataFrame(
+        {
+            **{
+                f"__dim{i}": _code_positions(table, d, frame[c].cast(pl.Utf8), leaves_only=True)
+                for i, (d, c) in enumerate(zip(dimensions, source, strict=True))
+            },
+            "__x": amounts.cast(pl.Int64),
+            "__unit": (
+                frame[contributor].cast(pl.Utf8)
+                if contributor
+                else pl.Series(np.arange(frame.height)).cast(pl.Utf8)
+            ),
+        }
+    )
+    for i, dim in enumerate(dimensions):
+        lookup = pl.DataFrame(
+            {
+                f"__dim{i}": [dim.position[c] for c in dim.leaves],
+                "__up": [_ancestor_positions(dim, c) for c in dim.leaves],
+            },
+            schema={f"__dim{i}": pl.Int64, "__up": pl.List(pl.Int64)},
+        )
+        data = (
+            data.join(lookup, on=f"__dim{i}", how="left")
+            .drop(f"__dim{i}")
+            .explode("__up")
+            .rename({"__up": f"__dim{i}"})
+        )
+    keys = [f"__dim{i}" for i in range(len(dimensions))]
+    per_unit = data.group_by([*keys, "__unit"]).agg(pl.col("__x").sum())
+    cells = per_unit.group_by(keys).agg(
+        pl.col("__x").sum().alias("__sum"),
+        pl.len().alias("__n"),
+        pl.col("__x").top_k(largest).alias("__top"),
+    )
+    values = np.zeros(shape, dtype=np.int64)
+    frequencies = np.zeros(shape, dtype=np.int64)
+    top = np.zeros((*shape, largest), dtype=np.int64)
+    if cells.height:
+        index = tuple(cells[k].to_numpy() for k in keys)
+        values[index] = cells["__sum"].to_numpy()
+        frequencies[index] = cells["__n"].to_numpy()
+        padded = np.zeros((cells.height, largest), dtype=np.int64)
+        for row, contributions in enumerate(cells["__top"].to_list()):
+            ordered = sorted(contributions, reverse=True)
+            padded[row, : len(ordered)] = ordered
+        top[index] = padded
+    return values, frequencies, top
+
+
+def _ancestor_positions(dim: Dimension, code: str) -> list[int]:
+    """The positions of ``code`` and of every code above it, the total included."""
+    positions = [dim.position[code]]
+    parent = dim.parent(code)
+    while parent is not None:
+        positions.append(dim.position[parent])
+        parent = dim.parent(parent)
+    return positions
 
 
 def _aggregate(counts: np.ndarray, dimensions: tuple[Dimension, ...]) -> np.ndarray:

@@ -82,6 +82,8 @@ class AttackerModel:
         slack: float,
         known: KnownBounds | None = None,
     ) -> None:
+        """Build the attacker's LP (Fischetti and Salazar 2000): deviations ``z = y - a`` within
+        the published cells' known bounds, subject to ``M z = 0``; patterns change the bounds."""
         self.relations = relations.tocsr()
         self.transposed = self.relations.T.tocsr()
         self.values = np.asarray(values, dtype=np.float64)

@@ -5,20 +5,17 @@ publishing it reveals no more than the published cells and relations already do,
 attacker's feasible set (and every other cell's interval) is unchanged. Keeping it hidden would
 only fail the audit rule "no suppressed cell is recovered exactly" (Hundepool et al., 2012,
 section 4.3.4 on auditing; tau-ARGUS manual, "audit"). The intervals come from the audit's own
-LPs (one per group of suppressed cells sharing relations), so cleanup scales like the audit.
+LPs (one per group of suppressed cells sharing relations, :mod:`disclosure.intervals`); a cell
+any LP solution already moves is not exact and needs no LP of its own.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import scipy.sparse as sp
 
-from disclosure.audit import IntervalSolver
+from disclosure.intervals import IntervalSolver
 from disclosure.secondary.levels import KnownBounds
-
-_EPS = 1e-6
 
 
 def exactly_derivable(
@@ -31,12 +28,7 @@ def exactly_derivable(
     """Which of ``cells`` (suppressed under ``pattern``) the attacker pins to one value, with
     suppressed cells only bounded below by 0 (the audit's LP, Hundepool et al. 2012, 4.3.4)."""
     solver = IntervalSolver(relations, values, pattern, known or KnownBounds.exact(values))
-    exact = np.zeros(len(cells), dtype=bool)
-    for k, cell in enumerate(cells):
-        found = solver.interval(int(cell))
-        if math.isfinite(found.upper):
-            exact[k] = found.upper - found.lower <= _EPS
-    return exact
+    return np.array([solver.is_exact(int(cell)) for cell in cells], dtype=bool)
 
 
 def drop_derivable_secondaries(

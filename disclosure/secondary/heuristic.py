@@ -17,6 +17,12 @@ i.e. protects ``p``. Suppressing more only loosens the attacker's bounds, so a p
 protected once stays protected and one pass suffices. This is the LP-based heuristic of
 Carvalho, Dellaert and Osorio (1994) and Kelly, Golden and Assad (1992), described in
 Hundepool et al., 2012, section 4.3.3.
+
+Every LP solution, once its moved cells are suppressed, is a perturbation the attacker cannot
+exclude, and so is any fraction of it (the feasible set is convex and holds 0). A later
+primary that such a perturbation already moves by its level would get an LP optimum of 0 and
+add nothing, so its LP is skipped: the pattern is the same, with far fewer LPs on tables
+where most cells are primary.
 """
 
 from __future__ import annotations
@@ -45,8 +51,12 @@ class _PathLP:
         slack: float,
         known: KnownBounds | None = None,
     ) -> None:
+        """Build the perturbation LP of the module docstring: ``M (z+ - z- + r+ - r-) = 0``
+        with cell costs on the moves and forced cells fixed (the LP heuristic of Carvalho,
+        Dellaert and Osorio 1994, in Hundepool et al., 2012)."""
         n = len(values)
         self.n = n
+        self.loose = np.array([], dtype=np.int64)
         self.values = np.asarray(values, dtype=np.float64)
         self.forced = forced
         upper = np.concatenate([np.where(forced, 0.0, slack), np.where(forced, 0.0, self.values)])
@@ -64,6 +74,7 @@ class _PathLP:
                 ]
             )
             cost = np.concatenate([cost, np.zeros(2 * len(loose))])
+            self.loose = loose
         both = sp.hstack(blocks).tocsr()
         columns = len(cost)
         solver = new_solver()
@@ -90,9 +101,9 @@ class _PathLP:
             columns = np.concatenate([cells, cells + self.n]).astype(np.int32)
             self.solver.changeColsCost(len(columns), columns, np.zeros(len(columns)))
 
-    def cheapest_path(self, p: int, level: float) -> tuple[float, np.ndarray] | None:
-        """The LP's cost and cells moved, or None when ``p`` cannot move by ``level``
-        (a negative ``level`` moves ``p`` down)."""
+    def cheapest_path(self, p: int, level: float) -> tuple[float, np.ndarray, np.ndarray] | None:
+        """The LP's cost, the cells it moves (by ``z``) and its net perturbation of every cell,
+        or None when ``p`` cannot move by ``level`` (a negative ``level`` moves ``p`` down)."""
         up, down = (level, 0.0) if level >= 0 else (0.0, -level)
         self.solver.changeColBounds(p, up, up)
         self.solver.changeColBounds(p + self.n, down, down)
@@ -101,9 +112,11 @@ class _PathLP:
         found = None
         if status == highspy.HighsModelStatus.kOptimal:
             x = np.asarray(self.solver.getSolution().col_value)
-            n = self.n
+            n, k = self.n, len(self.loose)
             moved = np.flatnonzero((x[:n] + x[n : 2 * n]) > _MOVED)
-            found = float(self.solver.getInfo().objective_function_value), moved
+            net = x[:n] - x[n : 2 * n]
+            net[self.loose] += x[2 * n : 2 * n + k] - x[2 * n + k : 2 * n + 2 * k]
+            found = float(self.solver.getInfo().objective_function_value), moved, net
         elif status != highspy.HighsModelStatus.kInfeasible:
             raise RuntimeError(f"path LP ended with status {status}")
         # changing bounds invalidates the solution: read it first, then restore
@@ -147,8 +160,16 @@ def heuristic_pattern(
         pattern |= start
     lp = _PathLP(relations, values, forced & ~pattern, costs, slack, known)
     lp.free(np.flatnonzero(pattern))
-    for p in np.flatnonzero(levels.primary):
+    primaries = np.flatnonzero(levels.primary)
+    # the largest up and down moves of each primary among the perturbations found so far
+    reach_up = np.zeros(len(primaries))
+    reach_down = np.zeros(len(primaries))
+    for i, p in enumerate(primaries):
         for move in required_moves(levels, values, int(p)):
+            if move > 0 and reach_up[i] >= move - _MOVED:
+                continue
+            if move < 0 and reach_down[i] <= move + _MOVED:
+                continue
             found = lp.cheapest_path(int(p), move)
             if found is None:
                 name = labels[p] if labels else str(p)
@@ -156,10 +177,13 @@ def heuristic_pattern(
                     f"cell ({name}) cannot be protected: every way of hiding it needs a cell "
                     "that is forced published"
                 )
-            cost, moved = found
-            if cost <= 0:
-                continue
+            _, moved, net = found
+            # every cell the path moves is suppressed (a zero-cost cell too), so the
+            # perturbation is one the attacker cannot exclude
             added = moved[~pattern[moved]]
-            pattern[added] = True
-            lp.free(added)
+            if len(added):
+                pattern[added] = True
+                lp.free(added)
+            reach_up = np.maximum(reach_up, net[primaries])
+            reach_down = np.minimum(reach_down, net[primaries])
     return pattern

@@ -1,7 +1,7 @@
 """Protection requirements of primary cells and what the attacker knows of published cells.
 
 Per primary cell ``p`` with true value ``a_p`` (Fischetti and Salazar, JASA 95, 2000; tau-ARGUS
-manual, "protection levels"; Hundepool et al., 2012, section 4.3.1):
+manual, "protection levels"; Hundepool et al., 2012, section 4.2.2):
 
 - upper protection level ``UPL_p``: the attacker's largest feasible value is at least
   ``a_p + UPL_p``;
@@ -33,6 +33,7 @@ class ProtectionLevels:
     sliding: np.ndarray
 
     def __post_init__(self) -> None:
+        """Check one non-negative level per cell on each side (Fischetti and Salazar 2000)."""
         n = len(self.primary)
         for name in ("upper", "lower", "sliding"):
             array = np.asarray(getattr(self, name), dtype=np.float64)

@@ -18,6 +18,7 @@ relaxation is protected, and only then is the MILP solved round by round. Limits
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import highspy
@@ -58,6 +59,8 @@ class _Master:
         forced: np.ndarray,
         max_nodes: int,
     ) -> None:
+        """The master problem of Fischetti and Salazar (2000): binary ``x``, primaries fixed to 1,
+        forced cells to 0, minimise ``costs @ x``; cuts come later."""
         n = len(costs)
         solver = new_solver()
         solver.setOptionValue("mip_rel_gap", 0.0)
@@ -74,6 +77,7 @@ class _Master:
         )
         self.solver = solver
         self.n = n
+        self._solved = False
 
     def solve_relaxation(self) -> np.ndarray:
         """The master's LP relaxation (integrality dropped for this solve only)."""
@@ -111,14 +115,17 @@ class _Master:
     ) -> tuple[np.ndarray | None, bool, float]:
         """The master's pattern, whether it is proven optimal, and the lower bound; ``gap`` is
         the relative optimality gap accepted (0 = prove optimality). ``incumbent``: a known
-        protecting pattern given to the MIP as a start (it satisfies every valid cut), so the
-        branch-and-bound prunes against its cost from the first node."""
+        protecting pattern (it satisfies every valid cut), given to the MIP as a start on the
+        first solve only: with HiGHS 1.16, a start set on a model already solved once makes
+        ``run`` hand back that start with the previous solve's objective and bound, unsolved
+        (seen here: a "proven optimal" pattern of cost 32 where 24 was feasible)."""
         self.solver.setOptionValue("mip_rel_gap", float(gap))
-        if incumbent is not None:
+        if incumbent is not None and not self._solved:
             start = highspy.HighsSolution()
             start.col_value = incumbent.astype(np.float64).tolist()
             start.value_valid = True
             self.solver.setSolution(start)
+        self._solved = True
         self.solver.run()
         status = self.solver.getModelStatus()
         info = self.solver.getInfo()
@@ -173,6 +180,9 @@ def optimal_pattern(
     max_rounds: int = MAX_ROUNDS,
     start: np.ndarray | None = None,
     incumbent: np.ndarray | None = None,
+    repair: Callable[[np.ndarray], np.ndarray] | None = None,
+    stop_gap: float = 0.0,
+    max_relaxation_rounds: int | None = None,
 ) -> OptimalResult:
     """Least-cost pattern protecting every primary cell to its upper, lower and sliding
     levels (Fischetti and Salazar 2000, 2001), or ``pattern=None`` if a limit stopped the search
@@ -181,6 +191,12 @@ def optimal_pattern(
     ``start``: cells suppressed already (e.g. by another subtable of the modular method),
     kept suppressed (their cost is a constant of the objective). ``incumbent``: a protecting
     pattern known in advance (e.g. the heuristic's), used as the MIP start of every round.
+    ``repair``: turns a master pattern that leaves some primary short into a protecting one
+    (e.g. the LP heuristic started from it); each round's repaired pattern replaces the
+    incumbent when cheaper. ``stop_gap``: stop as soon as the incumbent's cost is within this
+    fraction of the master's lower bound (0: only a proven optimum stops early). Both keep the
+    answer deterministic: the same rounds run every time. ``max_relaxation_rounds``: rounds of
+    cuts at the LP relaxation (default ``max_rounds``); ``max_rounds`` then counts MILP rounds.
     """
     primary = levels.primary
     fixed = primary if start is None else primary | start
@@ -209,17 +225,23 @@ def optimal_pattern(
 
     # phase 1: cuts at the LP relaxation's fractional patterns are cheap and do most of the work
     relaxation_rounds = 0
-    for relaxation_rounds in range(1, max_rounds + 1):  # noqa: B007 (reported below)
-        added = separate(master.solve_relaxation())
+    relaxed_bound = 0.0
+    relaxation_limit = max_rounds if max_relaxation_rounds is None else max_relaxation_rounds
+    for relaxation_rounds in range(1, relaxation_limit + 1):  # noqa: B007 (reported below)
+        relaxed = master.solve_relaxation()
+        # the relaxation with valid cuts only: its optimum bounds the least cost from below
+        relaxed_bound = max(relaxed_bound, float(costs @ relaxed))
+        added = separate(relaxed)
         total_cuts += added
         if added == 0:
             break
     notes: list[str] = []
-    bound = 0.0
+    bound = relaxed_bound
     node_limited = False
     gap = EARLY_GAP
     for round_number in range(1, max_rounds + 1):
-        pattern, proven, bound = master.solve(gap, incumbent)
+        pattern, proven, found_bound = master.solve(gap, incumbent)
+        bound = max(bound, found_bound)
         if pattern is None:
             notes.append(
                 f"optimal: the branch-and-bound node limit ({max_nodes}) was reached in round "
@@ -229,6 +251,18 @@ def optimal_pattern(
         violated = separate(pattern)
         total_cuts += violated
         if violated:
+            if repair is not None:
+                repaired = repair(pattern)
+                if incumbent is None or costs @ repaired < costs @ incumbent - 1e-9:
+                    incumbent = repaired
+            if incumbent is not None and costs @ incumbent <= bound + stop_gap * abs(bound) + 1e-6:
+                notes.append(
+                    f"optimal: stopped in round {round_number} with a protecting pattern within "
+                    f"{stop_gap:.0%} of the lower bound {bound:g}"
+                )
+                return OptimalResult(
+                    incumbent, False, round_number, total_cuts, bound, notes, relaxation_rounds
+                )
             continue
         if gap > 0:
             gap = 0.0  # protecting at the loose gap: now ask for the least-cost pattern

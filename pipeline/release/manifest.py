@@ -33,6 +33,21 @@ def dimension_entry(dimension: Dimension) -> dict[str, Any]:
     }
 
 
+def primary_rule_entry(profile: Profile) -> dict[str, Any]:
+    """The profile's primary rules beyond the threshold (null = rule off): dominance, p%,
+    frequency range, rates, group attribute disclosure and the protection mode."""
+    return {
+        "dominance_n": profile.dominance_n,
+        "dominance_k": profile.dominance_k,
+        "p_percent": profile.p_percent,
+        "frequency_range": profile.frequency_range,
+        "min_denominator": profile.min_denominator,
+        "group_attribute_max_total": profile.group_attribute_max_total,
+        "group_attribute_k": profile.group_attribute_k,
+        "protection": profile.protection,
+    }
+
+
 def profile_entry(profile: Profile) -> dict[str, Any]:
     return {
         "name": profile.name,
@@ -40,6 +55,7 @@ def profile_entry(profile: Profile) -> dict[str, Any]:
         "symbol": profile.symbol,
         "zeros_safe": profile.zeros_safe,
         "rounding_base": profile.rounding_base,
+        **primary_rule_entry(profile),
     }
 
 
@@ -65,6 +81,7 @@ def table_entry(
         "symbols": {"suppressed": profile.symbol},
         "rounding_base": profile.rounding_base,
         "threshold": profile.threshold,
+        "primary_rules": primary_rule_entry(profile),
         **{k: v for k, v in summary.items() if k not in {"name", "table"}},
     }
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import polars as pl
+import pytest
 
-from disclosure import DFE, Profile, audit
+from disclosure import DFE, Dimension, Profile, Table, audit, link_tables
 from disclosure.audit import NARROWED, PUBLISHED
 
 from .cases import mask, two_by_two
@@ -63,3 +65,49 @@ def test_report_lists_each_failure_with_what_pins_it_down() -> None:
     json.dumps(as_dict)
     text = report.markdown()
     assert text.startswith("Audit FAILED") and "| col=2, row=1 |" in text
+
+
+def test_interval_solver_matches_plain_lps_whatever_the_witnesses_skip() -> None:
+    """The witnesses (LP solutions seen so far) only skip LPs whose answer they prove: every
+    interval equals min and max solved from scratch with scipy, and requirement checks agree."""
+    import scipy.optimize as so
+
+    from disclosure.intervals import IntervalSolver
+    from disclosure.secondary.levels import KnownBounds
+
+    rng = np.random.default_rng(11)
+    geo = Dimension("geo", "LA", {"W1": "LA", "W2": "LA", "a": "W1", "b": "W1", "c": "W2"})
+    year = Dimension.flat("year", ["Y1", "Y2", "Y3"])
+    leaves = pl.DataFrame(
+        {
+            "geo": [g for g in ("a", "b", "c") for _ in range(3)],
+            "year": ["Y1", "Y2", "Y3"] * 3,
+            "value": rng.poisson(4, 9).tolist(),
+        }
+    )
+    table = Table.from_leaf_cells("t", leaves, [geo, year])
+    linked = link_tables([table])
+    values = linked.values.astype(np.float64)
+    relations = linked.relations.toarray()
+    for _ in range(6):
+        hidden = rng.random(linked.size) < 0.45
+        cells = np.flatnonzero(hidden)
+        solver = IntervalSolver(linked.relations, values, hidden, KnownBounds.exact(values))
+        found = solver.intervals(cells)
+        fresh = IntervalSolver(linked.relations, values, hidden, KnownBounds.exact(values))
+        bounds = [(0, None) if h else (v, v) for h, v in zip(hidden, values, strict=True)]
+        for cell, interval in zip(cells, found, strict=True):
+            objective = np.zeros(linked.size)
+            objective[cell] = 1.0
+            zero = np.zeros(len(relations))
+            low = so.linprog(objective, A_eq=relations, b_eq=zero, bounds=bounds)
+            high = so.linprog(-objective, A_eq=relations, b_eq=zero, bounds=bounds)
+            assert interval.lower == pytest.approx(low.fun, abs=1e-6)
+            if high.status == 3:  # unbounded
+                assert interval.upper == np.inf
+            else:
+                assert interval.upper == pytest.approx(-high.fun, abs=1e-6)
+            exact = interval.upper - interval.lower < 1e-6
+            assert fresh.is_exact(int(cell)) == exact
+            a = values[cell]
+            assert fresh.reaches(int(cell), a + 2, a, 0) == (interval.upper >= a + 2 - 1e-6)

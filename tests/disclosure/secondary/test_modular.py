@@ -61,7 +61,7 @@ def test_modular_propagates_a_suppressed_ward_total_and_passes_the_audit() -> No
         "primary"
     )
     optimal = protect([table], DFE, method="optimal")
-    assert optimal.summary()["t"]["cost"] <= protection.summary()["t"]["cost"]
+    assert optimal.information_loss()["t"]["cost"] <= protection.information_loss()["t"]["cost"]
 
 
 def test_optimal_hands_large_problems_to_modular_with_a_note() -> None:

@@ -1,0 +1,413 @@
+"""The attacker's interval for suppressed cells: min and max over everything published.
+
+For a pattern, the attacker knows the relations ``M y = 0``, every published cell (exactly, or
+within its rounding interval) and that every suppressed cell is ``>= 0`` (Hundepool et al.,
+2012, section 4.3.4 "auditing"; tau-ARGUS manual, "audit"; the attacker's LPs are those of
+Fischetti and Salazar, JASA 2000). Published exact cells are constants, so they move to the
+right-hand side: the suppressed cells split into groups that share no relation, and each group
+is its own small LP (most are tiny; a 200,000-cell table's pattern splits into hundreds).
+
+Three things keep the many LPs cheap without changing any answer:
+
+- each group's LP is kept between questions and only its objective changes, so it is
+  re-solved with the primal simplex method from the previous optimal basis (which stays primal
+  feasible: a handful of pivots instead of a dual phase 1);
+- every LP solution is a point the attacker cannot exclude (a witness): the smallest and
+  largest value seen for each cell bound its interval from inside. A witness at a cell's lower
+  bound (0 for a suppressed count) is its exact minimum, and a witness at the upper bound one
+  relation alone gives the cell (one round of bound propagation) is its exact maximum, so those
+  LPs are skipped (on the benchmark tables nine maxima in ten are such a bound);
+- requirement checks (:meth:`IntervalSolver.reaches`, :meth:`IntervalSolver.is_exact`) solve
+  an LP only when the witnesses so far do not already show the requirement met. The true
+  values are the first witness.
+
+Exact minima and maxima, where asked (:meth:`IntervalSolver.interval`), are always LP optima.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from disclosure.linking import LinkedCells
+from disclosure.secondary.levels import KnownBounds
+from disclosure.solver import new_solver
+
+PRIMAL_SIMPLEX = 4
+"""HiGHS ``simplex_strategy`` for the primal simplex method."""
+_EPS = 1e-6
+_AT_BOUND = 1e-9
+_SHOWN_EVIDENCE = 12
+
+Duals = tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The attacker's real-valued min and max of one cell with the duals of both LPs
+    (``None`` when unbounded, or for the minimum when a witness at the cell's lower bound made
+    its LP unnecessary): row duals over the group's relations, column duals over its
+    variables."""
+
+    lower: float
+    upper: float
+    group: int
+    low_duals: Duals | None
+    up_duals: Duals | None
+
+
+class IntervalSolver:
+    """The attacker's LPs, one small HiGHS model per group of suppressed cells linked by
+    relations (published inexact cells, under rounding, are variables too), with the witnesses
+    of the module docstring."""
+
+    def __init__(
+        self,
+        relations: sp.csr_matrix,
+        values: np.ndarray,
+        hidden: np.ndarray,
+        known: KnownBounds,
+    ) -> None:
+        """Split the suppressed cells into groups linked by relations (published cells moved to
+        the right-hand side) for the attacker's LPs (Hundepool et al., 2012, 4.2.2; Fischetti
+        and Salazar 2000)."""
+        relations = relations.tocsr()
+        values = np.asarray(values, dtype=np.float64)
+        hidden = np.asarray(hidden, dtype=bool)
+        low = np.where(hidden, 0.0, np.asarray(known.low, dtype=np.float64))
+        high = np.where(hidden, np.inf, np.asarray(known.high, dtype=np.float64))
+        variable = hidden | (low < high)
+        self.variables = np.flatnonzero(variable)
+        self.values = values
+        self.low, self.high = low, high
+        columns = relations[:, self.variables].tocsr()
+        touched = np.diff(columns.indptr) > 0
+        self.rows = np.flatnonzero(touched)
+        sub = columns[self.rows].tocsr()
+        fixed = ~variable
+        self.rhs = -(relations[self.rows][:, fixed] @ values[fixed])
+        self.sub = sub
+        n_var, n_row = len(self.variables), len(self.rows)
+        graph = (
+            sp.bmat([[None, sub.T], [sub, None]], format="csr")
+            if n_row
+            else sp.csr_matrix((n_var, n_var))
+        )
+        groups, labels = connected_components(graph, directed=False)
+        self.group_of_var = labels[:n_var]
+        self.group_of_row = labels[n_var:]
+        bounds = np.arange(groups + 1)
+        self.column = np.full(len(values), -1, dtype=np.int64)
+        self.column[self.variables] = np.arange(n_var)
+        # variables and rows of each group, in order, without one scan per group
+        order = np.argsort(self.group_of_var, kind="stable")
+        self._var_start = np.searchsorted(self.group_of_var[order], bounds)
+        self._var_order = order
+        row_order = np.argsort(self.group_of_row, kind="stable")
+        self._row_start = np.searchsorted(self.group_of_row[row_order], bounds)
+        self._row_order = row_order
+        # witnesses: the smallest and largest value seen per variable (the true values first)
+        self.seen_low = values[self.variables].copy()
+        self.seen_high = values[self.variables].copy()
+        self.row_upper = _row_upper_bounds(sub, self.rhs, low[self.variables], high[self.variables])
+        self._models: dict[int, _GroupLP] = {}
+
+    def _model(self, group: int) -> _GroupLP:
+        """The LP of one group of linked suppressed cells, built on first use."""
+        if group not in self._models:
+            var = np.sort(self._var_order[self._var_start[group] : self._var_start[group + 1]])
+            row = np.sort(self._row_order[self._row_start[group] : self._row_start[group + 1]])
+            cells = self.variables[var]
+            self._models[group] = _GroupLP(
+                var,
+                row,
+                self.sub[row][:, var].tocsr(),
+                self.rhs[row],
+                self.low[cells],
+                self.high[cells],
+            )
+        return self._models[group]
+
+    def _locate(self, cell: int) -> tuple[int, int, _GroupLP, int]:
+        """The cell's variable, group, group model and position in that model."""
+        k = int(self.column[cell])
+        if k < 0:
+            raise KeyError(f"cell {cell} is neither suppressed nor published inexactly")
+        group = int(self.group_of_var[k])
+        model = self._model(group)
+        return k, group, model, int(np.searchsorted(model.var, k))
+
+    def _optimise(
+        self, model: _GroupLP, position: int, sense: highspy.ObjSense
+    ) -> tuple[float, Duals | None]:
+        """One LP of the group, its optimum recorded as a witness for every group variable."""
+        value, duals, point = model.optimise(position, sense)
+        if point is not None:
+            self.seen_low[model.var] = np.minimum(self.seen_low[model.var], point)
+            self.seen_high[model.var] = np.maximum(self.seen_high[model.var], point)
+        return value, duals
+
+    def _maximum(self, k: int, model: _GroupLP, position: int) -> tuple[float, Duals | None]:
+        """The cell's maximum: its one-relation bound when a witness reaches it, else the LP's."""
+        if self.seen_high[k] >= self.row_upper[k] - _AT_BOUND:
+            return float(self.row_upper[k]), None
+        return self._optimise(model, position, highspy.ObjSense.kMaximize)
+
+    def interval(self, cell: int) -> Interval:
+        """Min and max of ``cell`` over everything the attacker knows (LP optima, or the bound
+        a witness proves optimal: the cell's lower bound for the minimum, its one-relation
+        bound for the maximum)."""
+        k, group, model, position = self._locate(cell)
+        upper, up_duals = self._maximum(k, model, position)
+        bound = self.low[cell]
+        if self.seen_low[k] <= bound + _AT_BOUND:
+            lower, low_duals = float(bound), None
+        else:
+            lower, low_duals = self._optimise(model, position, highspy.ObjSense.kMinimize)
+        return Interval(lower, upper, group, low_duals, up_duals)
+
+    def intervals(self, cells: np.ndarray) -> list[Interval]:
+        """:meth:`interval` for each of ``cells``: every maximum first, then only the minima no
+        witness has settled (same answers, fewer LPs)."""
+        located = [self._locate(int(c)) for c in cells]
+        uppers = [self._maximum(k, model, position) for k, _, model, position in located]
+        out: list[Interval] = []
+        for cell, (k, group, model, position), (upper, up_duals) in zip(
+            cells, located, uppers, strict=True
+        ):
+            bound = self.low[int(cell)]
+            if self.seen_low[k] <= bound + _AT_BOUND:
+                lower, low_duals = float(bound), None
+            else:
+                lower, low_duals = self._optimise(model, position, highspy.ObjSense.kMinimize)
+            out.append(Interval(lower, upper, group, low_duals, up_duals))
+        return out
+
+    def reaches(self, cell: int, above: float, below: float, width: float) -> bool:
+        """Whether the attacker's interval of ``cell`` reaches ``above`` (its max ``>= above``)
+        and ``below`` (its min ``<= below``) and is at least ``width`` wide; LPs are solved only
+        for what the witnesses do not already show (Fischetti and Salazar 2000: the upper,
+        lower and sliding protection levels)."""
+        k, _, model, position = self._locate(cell)
+
+        def met() -> bool:
+            """Whether the witnesses seen so far show every part of the requirement."""
+            return (
+                self.seen_high[k] >= above - _EPS
+                and self.seen_low[k] <= below + _EPS
+                and self.seen_high[k] - self.seen_low[k] >= width - _EPS
+            )
+
+        if met():
+            return True
+        if self.row_upper[k] < above - _EPS:
+            return False  # one relation already keeps the cell below ``above``
+        if self.seen_high[k] < above - _EPS or self.seen_high[k] - self.seen_low[k] < width - _EPS:
+            upper, _ = self._optimise(model, position, highspy.ObjSense.kMaximize)
+            if math.isinf(upper):
+                self.seen_high[k] = math.inf
+            if self.seen_high[k] < above - _EPS:
+                return False  # the witness is now the exact maximum
+            if met():
+                return True
+        self._optimise(model, position, highspy.ObjSense.kMinimize)
+        return met()
+
+    def is_exact(self, cell: int) -> bool:
+        """Whether the attacker pins ``cell`` to one value (its interval is a point)."""
+        return not self.reaches(cell, -math.inf, math.inf, _EPS * 10)
+
+    def evidence(
+        self, cell: int, result: Interval, side: str, linked: LinkedCells
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The relations with non-zero row dual at the attacker's optimum (those the bound is
+        derived from), and the cells they pin it with: published cells whose known bound is
+        active (non-zero column dual) and the other suppressed cells of those relations."""
+        model = self._models[result.group]
+        chosen = []
+        if side in ("upper", "both"):
+            up_duals = result.up_duals
+            if up_duals is None and math.isfinite(result.upper):
+                _, _, _, position = self._locate(cell)
+                _, up_duals = self._optimise(model, position, highspy.ObjSense.kMaximize)
+            if up_duals is not None:
+                chosen.append(up_duals)
+        if side in ("lower", "both"):
+            low_duals = result.low_duals
+            if low_duals is None and math.isfinite(result.lower):
+                _, _, _, position = self._locate(cell)
+                _, low_duals = self._optimise(model, position, highspy.ObjSense.kMinimize)
+            if low_duals is not None:
+                chosen.append(low_duals)
+        used_rows: set[int] = set()
+        active_vars: set[int] = set()
+        for row_duals, col_duals in chosen:
+            used_rows.update(np.flatnonzero(np.abs(row_duals) > 1e-9).tolist())
+            active_vars.update(np.flatnonzero(np.abs(col_duals) > 1e-9).tolist())
+        rows = sorted(used_rows)
+        relations = [linked.relation_labels[int(self.rows[model.row[r]])] for r in rows]
+        if len(relations) > _SHOWN_EVIDENCE:
+            extra = len(relations) - _SHOWN_EVIDENCE
+            relations = [*relations[:_SHOWN_EVIDENCE], f"... and {extra} more relation(s)"]
+        cells: list[str] = []
+        involved = sorted({int(c) for r in rows for c in model.sub[r].indices})
+        for v in involved:
+            unique = int(self.variables[model.var[v]])
+            if unique == cell:
+                continue
+            if math.isinf(self.high[unique]):
+                cells.append(f"{linked.label(unique)} (suppressed)")
+        for v in sorted(active_vars):
+            unique = int(self.variables[model.var[v]])
+            if unique != cell and not math.isinf(self.high[unique]):
+                cells.append(
+                    f"{linked.label(unique)} (published, known in "
+                    f"[{_fmt(self.low[unique])}, {_fmt(self.high[unique])}])"
+                )
+        published_rows = [r for r in rows if abs(model.rhs[r]) > 0]
+        if published_rows and not any("published" in c for c in cells):
+            cells.append("the published cells of these relations")
+        if len(cells) > _SHOWN_EVIDENCE:
+            cells = [*cells[:_SHOWN_EVIDENCE], f"... and {len(cells) - _SHOWN_EVIDENCE} more"]
+        return tuple(relations), tuple(cells)
+
+
+class _GroupLP:
+    """One group's LP: variables ``var`` (positions among the solver's variables), rows
+    ``row`` (positions among its rows); each question changes the objective only."""
+
+    def __init__(
+        self,
+        var: np.ndarray,
+        row: np.ndarray,
+        sub: sp.csr_matrix,
+        rhs: np.ndarray,
+        low: np.ndarray,
+        high: np.ndarray,
+    ) -> None:
+        """Build the group's HiGHS model: suppressed cells >= 0 (published inexact cells within
+        their known bounds) subject to its relations (the attacker's LP, Fischetti and
+        Salazar 2000), re-solved by the primal simplex method as only the objective changes."""
+        self.var, self.row, self.sub, self.rhs = var, row, sub, rhs
+        solver = new_solver()
+        solver.setOptionValue("presolve", "off")
+        solver.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+        n = len(var)
+        empty_i = np.array([], dtype=np.int32)
+        upper = np.where(np.isinf(high), highspy.kHighsInf, high)
+        solver.addCols(n, np.zeros(n), low, upper, 0, empty_i, empty_i, np.array([]))
+        if len(row):
+            solver.addRows(
+                len(row),
+                rhs,
+                rhs,
+                sub.nnz,
+                sub.indptr[:-1].astype(np.int32),
+                sub.indices.astype(np.int32),
+                sub.data.astype(np.float64),
+            )
+        self.solver = solver
+        self._last: int | None = None
+
+    def optimise(
+        self, k: int, sense: highspy.ObjSense
+    ) -> tuple[float, Duals | None, np.ndarray | None]:
+        """Minimise or maximise variable ``k`` (the attacker's LP, Fischetti and Salazar 2000):
+        the optimum, its row and column duals and the optimal point, or infinity (and no
+        duals, no point) when unbounded."""
+        if self._last is not None:
+            self.solver.changeColCost(self._last, 0.0)
+        self.solver.changeColCost(k, 1.0)
+        self._last = k
+        self.solver.changeObjectiveSense(sense)
+        status = self._solve()
+        if status == highspy.HighsModelStatus.kOptimal:
+            solution = self.solver.getSolution()
+            duals = (
+                np.asarray(solution.row_dual, dtype=np.float64),
+                np.asarray(solution.col_dual, dtype=np.float64),
+            )
+            point = np.asarray(solution.col_value, dtype=np.float64)
+            return float(self.solver.getInfo().objective_function_value), duals, point
+        if status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return math.inf, None, None
+        raise RuntimeError(f"audit LP ended with status {status}")
+
+    def _solve(self) -> highspy.HighsModelStatus:
+        """Run the warm-started primal simplex; if it stops without a verdict (numerical
+        trouble on a large rounded problem), solve once more from scratch with HiGHS's own
+        choice of method and presolve, then go back to warm starts."""
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        if status in _VERDICTS:
+            return status
+        self.solver.clearSolver()
+        self.solver.setOptionValue("presolve", "on")
+        self.solver.setOptionValue("simplex_strategy", 0)
+        try:
+            self.solver.run()
+            return self.solver.getModelStatus()
+        finally:
+            self.solver.setOptionValue("presolve", "off")
+            self.solver.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+
+
+_VERDICTS = (
+    highspy.HighsModelStatus.kOptimal,
+    highspy.HighsModelStatus.kUnbounded,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+    highspy.HighsModelStatus.kInfeasible,
+)
+
+
+def _row_upper_bounds(
+    sub: sp.csr_matrix, rhs: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> np.ndarray:
+    """Per variable, the least upper bound any single relation gives it when every other
+    variable of the relation takes its most favourable bound (``inf`` when none does): one
+    round of bound propagation. A witness at this bound proves it is the maximum."""
+    n = sub.shape[1]
+    coo = sub.tocoo()
+    row, col, coef = coo.row, coo.col, coo.data
+    with np.errstate(invalid="ignore"):
+        at_low, at_high = coef * low[col], coef * np.where(np.isinf(high[col]), np.inf, high[col])
+    at_high = np.where(np.isnan(at_high), 0.0, at_high)
+    least = np.minimum(at_low, at_high)  # the smallest value of coef * y over the bounds
+    most = np.maximum(at_low, at_high)
+    m = sub.shape[0]
+
+    def totals(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row, the sum of the finite terms and the number of infinite ones."""
+        finite = np.isfinite(terms)
+        sums = np.bincount(row, weights=np.where(finite, terms, 0.0), minlength=m)
+        return sums, np.bincount(row, weights=(~finite).astype(np.float64), minlength=m)
+
+    least_sum, least_inf = totals(least)
+    most_sum, most_inf = totals(most)
+    own_least_inf = ~np.isfinite(least)
+    own_most_inf = ~np.isfinite(most)
+    bound = np.full(len(coef), np.inf)
+    # coef > 0: coef * y = rhs - sum(others) <= rhs - sum(least of others)
+    up = (coef > 0) & (least_inf[row] - own_least_inf == 0)
+    others = least_sum[row] - np.where(own_least_inf, 0.0, least)
+    bound[up] = (rhs[row][up] - others[up]) / coef[up]
+    # coef < 0: -coef * y = sum(others) - rhs <= sum(most of others) - rhs
+    down = (coef < 0) & (most_inf[row] - own_most_inf == 0)
+    others = most_sum[row] - np.where(own_most_inf, 0.0, most)
+    bound[down] = (others[down] - rhs[row][down]) / -coef[down]
+    result = np.full(n, np.inf)
+    np.minimum.at(result, col, bound)
+    return result
+
+
+def _fmt(x: float) -> str:
+    """An interval bound as text (``inf`` when unbounded)."""
+    return "inf" if math.isinf(x) else str(int(x))

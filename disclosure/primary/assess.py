@@ -1,0 +1,143 @@
+"""Primary suppression over linked tables: every rule the profile enables, combined per cell.
+
+Each rule (one module each in :mod:`disclosure.primary`) marks cells of one table with a reason
+and protection levels. A cell shared by several tables (:mod:`disclosure.linking`) is primary if
+any rule marks it in any table; its levels are the largest asked on each side (upper, lower,
+sliding), so every requirement holds at once (Fischetti and Salazar, JASA 2000; Hundepool et
+al., 2012, section 4.2.2 "protection levels"; tau-ARGUS manual, "primary suppression",
+"request"). Its reason is the first rule that marks it in this order: ``freq``, ``zero``,
+``nk``, ``p``, ``rate``, ``group``; ``request`` for a cell only the caller asked to suppress
+(sliding level 1: it must at least not be recovered exactly).
+
+Usage, e.g. a school performance table (count table, attribute dimension ``outcome``)::
+
+    outcome = Dimension.flat("outcome", ["reached", "not_reached"])
+    table = Table.from_microdata(
+        "ks2_rwm", pupils, [geography, group, outcome], attribute="outcome"
+    )
+    profile = Profile("dfe", threshold=3, group_attribute_max_total=10, min_denominator=6)
+    reasons, levels = assess_primary([table], link_tables([table]), profile)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from disclosure.linking import LinkedCells, link_tables
+from disclosure.patterns import pattern_mask
+from disclosure.primary.dominance import dominance_cells
+from disclosure.primary.frequency import FREQ, ZERO, frequency_cells
+from disclosure.primary.group_attribute import group_attribute_cells
+from disclosure.primary.p_percent import p_percent_cells
+from disclosure.primary.rates import rate_cells
+from disclosure.primary.requirements import RuleCells
+from disclosure.profile import Profile
+from disclosure.secondary.levels import ProtectionLevels
+from disclosure.table import Table
+
+REQUESTED = "request"
+"""Reason code of a cell the caller asked to suppress (tau-ARGUS "request" status)."""
+
+Rule = Callable[[Table, Profile], RuleCells | list[RuleCells]]
+RULES: tuple[Rule, ...] = (
+    frequency_cells,
+    dominance_cells,
+    p_percent_cells,
+    rate_cells,
+    group_attribute_cells,
+)
+"""Every primary rule, in reason priority order."""
+
+
+def table_rule_cells(table: Table, profile: Profile) -> list[RuleCells]:
+    """Every rule's marked cells of one table, in reason priority order (module docstring;
+    Hundepool et al., 2012, 4.2.1 and 5.2)."""
+    found: list[RuleCells] = []
+    for rule in RULES:
+        result = rule(table, profile)
+        found.extend(result if isinstance(result, list) else [result])
+    return found
+
+
+def assess_primary(
+    tables: Sequence[Table],
+    linked: LinkedCells,
+    profile: Profile,
+    requested: Mapping[str, Any] | None = None,
+    *,
+    count_frequency_levels: bool = True,
+) -> tuple[np.ndarray, ProtectionLevels]:
+    """Per unique cell of ``linked`` (``link_tables(tables)``) the primary reason (None when
+    safe) and the protection levels of every rule the profile enables, plus the cells
+    ``requested`` per table (a boolean mask aligned with ``table.cells`` or a frame with a
+    ``suppressed`` or ``status`` column; tau-ARGUS "request", sliding level 1).
+
+    ``count_frequency_levels=False`` leaves the minimum frequency rule's levels out for count
+    cells (they stay primary): the audit checks those as "not exact, not inside 1..t-1"."""
+    n = linked.size
+    reasons = np.full(n, None, dtype=object)
+    upper, lower, sliding = np.zeros(n), np.zeros(n), np.zeros(n)
+    for table in tables:
+        cell_of = linked.cell_of[table.name]
+        for marked in table_rule_cells(table, profile):
+            if not len(marked.cells):
+                continue
+            if (
+                not count_frequency_levels
+                and not table.is_magnitude
+                and marked.reason
+                in (
+                    FREQ,
+                    ZERO,
+                )
+            ):
+                marked = RuleCells.with_levels(marked.reason, marked.cells)
+            unique = cell_of[marked.cells]
+            unset = np.equal(reasons[unique], None)
+            reasons[unique[unset]] = marked.reason
+            np.maximum.at(upper, unique, marked.upper)
+            np.maximum.at(lower, unique, marked.lower)
+            np.maximum.at(sliding, unique, marked.sliding)
+    primary = np.not_equal(reasons, None)
+    levels = ProtectionLevels(primary, upper, lower, sliding)
+    if requested:
+        asked = requested_cells(tables, linked, requested) & ~primary
+        reasons[asked] = REQUESTED
+        levels = levels.with_requested(np.flatnonzero(asked))
+    return reasons, levels
+
+
+def requested_cells(
+    tables: Sequence[Table], linked: LinkedCells, requested: Mapping[str, Any]
+) -> np.ndarray:
+    """The unique cells some table's ``requested`` mask asks to suppress (tau-ARGUS "request"
+    status, sdcTable's manual primaries)."""
+    asked = np.zeros(linked.size, dtype=bool)
+    by_name = {t.name: t for t in tables}
+    for name, given in requested.items():
+        if name not in by_name:
+            raise KeyError(f"cells requested for unknown table {name!r}")
+        mask = pattern_mask(by_name[name], given)
+        asked[linked.cell_of[name][mask]] = True
+    return asked
+
+
+def primary_cells(table: Table, profile: Profile) -> pl.DataFrame:
+    """The table's cells with ``status`` (``"primary"`` or ``"safe"``), ``reason``, ``upl``
+    (the upper protection level), ``lpl`` and ``spl`` (lower and sliding) under every rule of
+    ``profile`` (module docstring; Hundepool et al., 2012, 4.2)."""
+    linked = link_tables([table])
+    reasons, levels = assess_primary([table], linked, profile)
+    cells = linked.cell_of[table.name]
+    reasons = reasons[cells]
+    return table.cells.with_columns(
+        pl.Series("status", np.where(np.equal(reasons, None), "safe", "primary"), dtype=pl.Utf8),
+        pl.Series("reason", reasons.tolist(), dtype=pl.Utf8),
+        pl.Series("upl", levels.upper[cells].round().astype(np.int64), dtype=pl.Int64),
+        pl.Series("lpl", levels.lower[cells].round().astype(np.int64), dtype=pl.Int64),
+        pl.Series("spl", levels.sliding[cells].round().astype(np.int64), dtype=pl.Int64),
+    )
