@@ -3,11 +3,16 @@
 Every table is checked twice before it is written: by its column names (any column the
 input schema marks as an identifier, and common aliases of them) and by its values (text
 shaped like a UPN, a postcode or a date of birth). Either finding refuses the release.
+
+Its manifest summary is checked too: a total of the true values of hidden cells (the
+protection's information loss) would give an attacker one more equation, so it is refused.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
@@ -37,6 +42,21 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "postcode": re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][A-Z]{2}$", re.IGNORECASE),
     "date": re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$"),
 }
+
+
+HIDDEN_VALUE_FIGURES = frozenset({"suppressed_value_total", "secondary_value_total", "cost"})
+"""Summary figures computed from the true values of suppressed cells
+(``disclosure.Protection.information_loss``): never published."""
+
+
+def refuse_hidden_value_figures(summary: Mapping[str, Any], table_name: str) -> None:
+    """Raise ``ReleaseRefused`` if a table's manifest summary holds a sum of hidden values."""
+    leaked = sorted(HIDDEN_VALUE_FIGURES & set(summary))
+    if leaked:
+        raise ReleaseRefused(
+            f"table {table_name!r}: summary figure(s) {', '.join(leaked)} are sums of the true "
+            "values of suppressed cells and never reach a release"
+        )
 
 
 def refuse_identifiers(table: pl.DataFrame, table_name: str) -> None:

@@ -23,7 +23,7 @@ import polars as pl
 
 from disclosure import Dimension, Profile
 from pipeline.errors import ReleaseRefused
-from pipeline.release.guard import refuse_identifiers
+from pipeline.release.guard import refuse_hidden_value_figures, refuse_identifiers
 from pipeline.release.manifest import InputDigest, build_manifest, table_entry
 
 PARTIAL_PREFIX = ".partial-"
@@ -115,6 +115,7 @@ def write_release(
                 f"table {table.name!r} has columns {table.cells.columns}, expected {expected}"
             )
         refuse_identifiers(table.cells, table.name)
+        refuse_hidden_value_figures(table.summary, table.name)
     releases_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_partials(releases_dir)
     now = datetime.now(UTC)

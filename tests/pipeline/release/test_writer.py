@@ -119,6 +119,13 @@ def test_an_identifier_column_is_refused_before_anything_is_written(tmp_path: Pa
     assert not (tmp_path / "releases").exists() or not any((tmp_path / "releases").iterdir())
 
 
+def test_a_summary_with_sums_of_hidden_values_is_refused(tmp_path: Path) -> None:
+    leaky = table(summary={"cells": 3, "primary": 1, "secondary": 1, "secondary_value_total": 9})
+    with pytest.raises(ReleaseRefused, match="secondary_value_total"):
+        release(tmp_path, [leaky])
+    assert not (tmp_path / "releases").exists() or not any((tmp_path / "releases").iterdir())
+
+
 def test_columns_must_match_the_declared_dimensions(tmp_path: Path) -> None:
     wrong = table(cells=pl.DataFrame({"school": ["Total"], "pupils": ["40"]}))
     with pytest.raises(ReleaseRefused, match="expected"):
