@@ -58,12 +58,14 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
 def idaci_quintiles(con: duckdb.DuckDBPyConnection, census_date: object) -> pl.DataFrame:
     """Each LSOA of the census (``lsoa_code``) with its borough IDACI quintile ``Q1``-``Q5``.
 
-    LSOAs are ranked by IDACI score, most deprived first (ties by code), and the ranks cut
+    Only statistics-eligible census rows are read (``statistics_eligible_census``), so a
+    pupil with a research opt-out changes neither the LSOAs ranked nor their scores. LSOAs
+    are ranked by IDACI score, most deprived first (ties by code), and the ranks cut
     into five groups of nearly equal size, as the Indices of Deprivation define quintiles of
     areas (here within the borough, as the store holds scores, not national ranks).
     """
     lsoas = con.sql(
-        "SELECT lsoa_code, max(idaci_score) AS idaci_score FROM census "
+        "SELECT lsoa_code, max(idaci_score) AS idaci_score FROM statistics_eligible_census "
         "WHERE census_date = ? GROUP BY lsoa_code ORDER BY idaci_score DESC, lsoa_code",
         params=[census_date],
     ).pl()
@@ -75,21 +77,21 @@ def idaci_quintiles(con: duckdb.DuckDBPyConnection, census_date: object) -> pl.D
 
 
 def ward_dimension(con: duckdb.DuckDBPyConnection, census_date: object) -> Dimension:
-    """Every home ward on the census (so the table's rows do not depend on who was measured)."""
+    """Every home ward of the statistics-eligible census (so the table's rows depend neither
+    on who was measured nor on pupils with a research opt-out)."""
     wards = con.execute(
-        "SELECT DISTINCT ward_code FROM census WHERE census_date = ? ORDER BY ward_code",
+        "SELECT DISTINCT ward_code FROM statistics_eligible_census WHERE census_date = ? "
+        "ORDER BY ward_code",
         [census_date],
     ).fetchall()
     return Dimension.flat("ward", [w for (w,) in wards], total=TOTAL)
 
 
-def school_dimension(con: duckdb.DuckDBPyConnection, academic_year: str) -> Dimension:
-    """Every school that submitted measurements for the year."""
-    schools = con.execute(
-        "SELECT DISTINCT laestab FROM ncmp WHERE academic_year = ? ORDER BY laestab",
-        [academic_year],
-    ).fetchall()
-    return Dimension.flat("school", [s for (s,) in schools], total=TOTAL)
+def school_dimension(children: pl.DataFrame) -> Dimension:
+    """Every school at which a counted child was measured (a school whose only measured
+    children are opted out or held back has no row)."""
+    schools = children["laestab"].unique().sort().to_list()
+    return Dimension.flat("school", schools, total=TOTAL)
 
 
 ETHNIC_GROUP = Dimension.flat(
@@ -108,7 +110,6 @@ def health_tables(
     con: duckdb.DuckDBPyConnection,
     children: pl.DataFrame,
     census_date: object,
-    academic_year: str,
     by_school: bool = True,
 ) -> list[Table]:
     """The linked prevalence count tables of the classified ``children``."""
@@ -125,9 +126,7 @@ def health_tables(
         (ETHNICITY_TABLE, (ETHNIC_GROUP,), {"ethnic_group": "ethnic_group"}),
     ]
     if by_school:
-        breakdowns.append(
-            (SCHOOL_TABLE, (school_dimension(con, academic_year),), {"school": "laestab"})
-        )
+        breakdowns.append((SCHOOL_TABLE, (school_dimension(children),), {"school": "laestab"}))
     return [
         Table.from_microdata(name, grouped, (*extra, *base), columns=columns)
         for name, extra, columns in breakdowns

@@ -2,10 +2,16 @@
 
 Measurements (table ``ncmp``) are joined to the statistics-eligible census
 (``statistics_eligible_census``: research opt-outs in force at the census date removed) of
-the academic year's autumn census, one registration per pupil (single or main). A
-measurement whose child is not on that view is not counted; those removed by an opt-out are
-counted for the run summary. Implausible measurements are written to the store's
-``quarantine`` table with their reason and are not classified (``plausibility``).
+the academic year's autumn census, one registration per pupil (single or main). A child with
+a research opt-out in force on any day from the census to the end of the academic year (31
+August) is left out too (``research_opt_outs_during`` over the consent register), so an
+opt-out recorded between the census and the measurements counts. The window does not depend
+on any child's measurement date, so a left-out child cannot move it. The data's reference
+date is the last measurement date of the counted children
+(:func:`measurement_reference_date`). A measurement whose child is not counted is left out
+of every figure; those removed by an opt-out are counted for the run summary. Implausible
+measurements are written to the store's ``quarantine`` table with their reason and are not
+classified (``plausibility``).
 
 Nothing here leaves the store except the classified frame the aggregation counts; the
 frame's identifiers (UPN, date of birth) are dropped before it is returned.
@@ -34,18 +40,21 @@ SELECT n.upn, n.laestab, n.school_year, n.measurement_date, n.height_cm, n.weigh
        c.date_of_birth, c.sex, c.ward_code, c.lsoa_code, c.idaci_score, c.ethnicity
 FROM ncmp AS n
 JOIN statistics_eligible_census AS c
-  ON c.upn = n.upn AND c.census_date = ? AND c.enrolment_status IN ('C', 'M')
-WHERE n.academic_year = ?
+  ON c.upn = n.upn AND c.census_date = $census AND c.enrolment_status IN ('C', 'M')
+WHERE n.academic_year = $year
+  AND n.upn NOT IN (SELECT upn FROM research_opt_outs_during($census::DATE, $year_end::DATE))
 ORDER BY n.laestab, n.upn
 """
 
 _OPTED_OUT = """
 SELECT count(*) FROM ncmp AS n
-WHERE n.academic_year = ?
-  AND EXISTS (SELECT 1 FROM census AS c WHERE c.upn = n.upn AND c.census_date = ?)
-  AND NOT EXISTS (
-      SELECT 1 FROM statistics_eligible_census AS e
-      WHERE e.upn = n.upn AND e.census_date = ?)
+WHERE n.academic_year = $year
+  AND EXISTS (SELECT 1 FROM census AS c WHERE c.upn = n.upn AND c.census_date = $census)
+  AND (
+      NOT EXISTS (
+          SELECT 1 FROM statistics_eligible_census AS e
+          WHERE e.upn = n.upn AND e.census_date = $census)
+      OR n.upn IN (SELECT upn FROM research_opt_outs_during($census::DATE, $year_end::DATE)))
 """
 
 
@@ -55,6 +64,8 @@ class ClassifiedYear:
 
     academic_year: str
     census_date: date
+    reference_date: date
+    """The last measurement date of the counted children."""
     children: pl.DataFrame
     """One row per classified child: laestab, school_year, sex, ward_code, lsoa_code,
     idaci_score, ethnicity, age_years, bmi, bmi_sds, bmi_centile, category. No identifier."""
@@ -86,6 +97,27 @@ def census_date_of(con: duckdb.DuckDBPyConnection, academic_year: str) -> date:
     return found
 
 
+def measurement_window(academic_year: str, census_date: date) -> dict[str, object]:
+    """The query parameters of a year's measurements: the year, its autumn census date and
+    its last day (the opt-out window runs from the census to that day)."""
+    return {
+        "year": academic_year,
+        "census": census_date,
+        "year_end": academic_year_bounds(academic_year)[1],
+    }
+
+
+def measurement_reference_date(con: duckdb.DuckDBPyConnection, academic_year: str) -> date:
+    """The data's reference date: the last measurement date of the year's counted children."""
+    params = measurement_window(academic_year, census_date_of(con, academic_year))
+    found = con.sql(
+        f"SELECT max(measurement_date) FROM ({_MEASUREMENTS})", params=params
+    ).fetchall()[0][0]
+    if found is None:
+        raise PupilstatsError(f"the store holds no child measurements for {academic_year}")
+    return found
+
+
 def latest_measurement_year(con: duckdb.DuckDBPyConnection) -> str | None:
     """The most recent academic year the store holds measurements for."""
     return con.execute("SELECT max(academic_year) FROM ncmp").fetchall()[0][0]
@@ -98,12 +130,14 @@ def classified_year(
 ) -> ClassifiedYear:
     """Classify the year's statistics-eligible measurements and quarantine the implausible."""
     census_date = census_date_of(con, academic_year)
-    raw = con.sql(_MEASUREMENTS, params=[census_date, academic_year]).pl()
+    params = measurement_window(academic_year, census_date)
+    raw = con.sql(_MEASUREMENTS, params=params).pl()
     if raw.is_empty():
         raise PupilstatsError(
             f"no statistics-eligible child measurements for academic year {academic_year}"
         )
-    opted_out = con.execute(_OPTED_OUT, [academic_year, census_date, census_date]).fetchall()
+    reference_date = raw["measurement_date"].max()
+    opted_out = con.execute(_OPTED_OUT, params).fetchall()
     classified = classify(raw, limits)
     held = classified.filter(pl.col("held_back").is_not_null())
     quarantine_implausible(con, academic_year, held)
@@ -125,6 +159,7 @@ def classified_year(
     return ClassifiedYear(
         academic_year=academic_year,
         census_date=census_date,
+        reference_date=reference_date,
         children=children,
         measurements=raw.height,
         held_back=held.height,

@@ -110,6 +110,18 @@ WHERE consent_type = 'research_opt_out'
 """The pupils whose research opt-out is in force on a release's reference date: effective on
 or before it and not withdrawn by then. Aggregates of any input exclude them."""
 
+RESEARCH_OPT_OUTS_DURING_MACRO = """
+CREATE OR REPLACE MACRO research_opt_outs_during(first_date, last_date) AS TABLE
+SELECT DISTINCT upn
+FROM consent_register
+WHERE consent_type = 'research_opt_out'
+  AND effective_from <= last_date
+  AND (withdrawn_on IS NULL OR withdrawn_on > first_date)
+"""
+"""The pupils whose research opt-out is in force on any day from ``first_date`` to
+``last_date``: for releases whose data are collected over a period (a year's child
+measurements), so that who is left out does not depend on any pupil's own dates."""
+
 RIGHTS_AUDIT_LOG_DDL = """
 CREATE TABLE IF NOT EXISTS rights_audit_log (
     entry_id VARCHAR PRIMARY KEY,
@@ -198,6 +210,7 @@ def create_rights_tables(con: duckdb.DuckDBPyConnection) -> None:
         PUPIL_CORRECTIONS_DDL,
         CONSENT_REGISTER_VIEW,
         RESEARCH_OPT_OUTS_MACRO,
+        RESEARCH_OPT_OUTS_DURING_MACRO,
     ):
         con.execute(ddl)
 

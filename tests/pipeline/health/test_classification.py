@@ -40,12 +40,17 @@ def test_sds_and_centile_agree_with_rcpchgrowth_on_1000_random_children() -> Non
         }
     )
     result = classify(frame)
+    classified = 0
     for row in result.iter_rows(named=True):
         age = (row["measurement_date"] - row["date_of_birth"]).days / 365.25
         sex = {"M": "male", "F": "female"}[row["sex"]]
         expected = sds_for_measurement("uk-who", age, "bmi", row["bmi"], sex)
         assert row["bmi_sds"] == pytest.approx(expected, abs=1e-9)
         assert row["bmi_centile"] == pytest.approx(rcpch_centile(expected), abs=1e-7)
+        if row["category"] is not None:
+            assert row["category"] == weight_category(np.array([rcpch_centile(expected)]))[0]
+            classified += 1
+    assert classified > 300
 
 
 # Three published UK90 BMI LMS rows (as rcpchgrowth ships them) and z computed by hand:

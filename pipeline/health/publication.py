@@ -1,0 +1,61 @@
+"""The health release's published tables: protected counts with prevalence and Wilson intervals.
+
+Each table's published cells (``pipeline.release.tables.release_tables``: the dimension codes
+and the count, rounded or replaced by the profile's symbol) get three columns computed from the
+published figures only (``pipeline.release.rates.with_prevalence``, NHS England's rule): the
+percentage of the cell's published count over the published count of all children measured
+with the same codes (category ``Total``), to one decimal place, and its 95% Wilson score
+interval. The denominator rows themselves (category ``Total``) have no prevalence: their
+derived columns show ``z`` (not applicable).
+
+No mean is published: NHS England's rule would suppress a mean over 1-7 children, but a
+mean BMI SDS is not additive, so the audit (which checks the additive relations of the counts)
+could not show that means published beside the rounded counts of every area leak nothing;
+prevalence by category is what NCMP reports below national level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import polars as pl
+
+from disclosure import Protection, Table
+from pipeline.health.classification import ALL_CHILDREN
+from pipeline.release.rates import (
+    CI_LOWER,
+    CI_UPPER,
+    NOT_APPLICABLE,
+    PERCENTAGE,
+    prevalence_derived_columns,
+    with_prevalence,
+)
+from pipeline.release.tables import release_tables
+from pipeline.release.writer import ReleaseTable
+
+MEASURE = "children"
+"""The published count's column: children measured and classified."""
+CATEGORY = "category"
+
+
+def health_release_tables(tables: list[Table], protection: Protection) -> list[ReleaseTable]:
+    """The published form of every protected health table, with prevalence columns."""
+    symbol = protection.profile.symbol
+    published = []
+    for table in release_tables(tables, protection, MEASURE):
+        dims = [d.name for d in table.dimensions]
+        cells = with_prevalence(
+            table.cells,
+            measure=MEASURE,
+            dimensions=dims,
+            category=CATEGORY,
+            denominator_code=ALL_CHILDREN,
+            symbol=symbol,
+        )
+        denominator = pl.col(CATEGORY) == ALL_CHILDREN
+        cells = cells.with_columns(
+            pl.when(denominator).then(pl.lit(NOT_APPLICABLE)).otherwise(pl.col(c)).alias(c)
+            for c in (PERCENTAGE, CI_LOWER, CI_UPPER)
+        )
+        published.append(replace(table, cells=cells, derived=prevalence_derived_columns(MEASURE)))
+    return published

@@ -1,0 +1,43 @@
+"""The recipient's note: what each table holds, the rules, the symbols, the reference date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pipeline.health.recipient_note import health_note
+from pipeline.profiles import load_profile
+
+
+def test_the_note_names_tables_rules_symbols_and_dates() -> None:
+    text = health_note(
+        academic_year="2025/26",
+        census_date=date(2025, 10, 2),
+        reference_date=date(2026, 7, 10),
+        profile=load_profile("nhs"),
+        tables=["health_la", "health_ward"],
+    )
+    assert text.startswith("# Child weight statistics (NCMP), academic year 2025/26\n")
+    assert "Reference date: 2026-07-10." in text
+    assert "2025-10-02 school census" in text
+    assert "- `health_la.csv`: The local authority as a whole." in text
+    assert "- `health_ward.csv`: By the child's home ward (ONS ward code)." in text
+    assert "health_school" not in text
+    assert "Counts of 1 to 7 are shown as `*`" in text
+    assert "rounded to the nearest 5 (halves rounded up)" in text
+    assert "Wilson score confidence intervals" in text
+    assert "No means are published" in text
+    assert "| `*` | suppressed" in text and "| `z` | not applicable" in text
+    assert "UK90" in text and "rcpchgrowth" in text
+    assert "below -3 or above +4" in text
+
+
+def test_an_exact_profile_says_counts_are_shown_as_they_are() -> None:
+    text = health_note(
+        academic_year="2025/26",
+        census_date=date(2025, 10, 2),
+        reference_date=date(2026, 7, 10),
+        profile=load_profile("dfe"),
+        tables=["health_la", "health_school"],
+    )
+    assert "Counts of 1 to 2 are shown as `c`; every other count is shown as it is." in text
+    assert "- `health_school.csv`: By the school the child was measured at (LAESTAB)." in text
