@@ -1,0 +1,123 @@
+"""Protecting and auditing every count table of a performance release.
+
+The tables of one population (a family in one academic year) are linked and protected
+together in one ``disclosure.protect`` call, with the accountability and means requests
+(``requests``). Different populations count different pupils, share no cell and no additive
+relation, so nothing published for one can narrow a suppressed cell of another: the
+release's audit is the union of the populations' audits, and it passes only if every one
+does. One call for all populations is not possible yet: ``disclosure.link_tables`` keys a
+count cell by its coordinates alone, so every table's grand total is the same cell and the KS2
+and KS4 cohorts would collide; and the LP heuristic solves each primary's LP over every linked
+cell, so one call over nine independent populations would cost about nine times as much.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import polars as pl
+
+from disclosure import AuditReport, Profile, Protection, audit, protect
+from pipeline.aggregate.performance.requests import (
+    ACCOUNTABILITY_MINIMUM_COHORT,
+    requested_cells,
+)
+from pipeline.aggregate.performance.tables import Population
+
+Method = Literal["optimal", "modular", "heuristic"]
+DEFAULT_METHOD: Method = "heuristic"
+"""The LP heuristic: measured on the 48,000-pupil borough it protects the nine populations
+in a few seconds; the optimal method falls back to the modular one above 1,000 cells and
+takes minutes (bench/nightly_performance.py)."""
+
+
+@dataclass(frozen=True)
+class PerformanceProtection:
+    """Every population's protection: the protected cells by table name (``Protection.tables``
+    frames: value, status, reason, published), per-table summaries, the joint audit verdict
+    and the seconds each population took."""
+
+    tables: dict[str, pl.DataFrame]
+    summaries: dict[str, dict[str, Any]]
+    audit: AuditReport
+    method: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def requests_for(population: Population, profile: Profile, minimum_cohort: int) -> dict[str, Any]:
+    """The requested-cell masks of a population's tables."""
+    return {
+        table.name: requested_cells(
+            table, population.sums[table.name], population.family, profile.threshold, minimum_cohort
+        )
+        for table in population.tables
+    }
+
+
+def joint_audit(reports: Sequence[AuditReport], profile: Profile) -> AuditReport:
+    """The audit of all populations: passed only if each passed; every interval and failure."""
+    intervals = [r.intervals for r in reports if r.intervals.height]
+    return AuditReport(
+        passed=all(r.passed for r in reports),
+        intervals=pl.concat(intervals, how="diagonal_relaxed")
+        if intervals
+        else reports[0].intervals,
+        failures=[f for r in reports for f in r.failures],
+        rounding_base=profile.rounding_base,
+    )
+
+
+def protect_populations(
+    populations: Sequence[Population],
+    profile: Profile,
+    method: Method = DEFAULT_METHOD,
+    minimum_cohort: int = ACCOUNTABILITY_MINIMUM_COHORT,
+) -> PerformanceProtection:
+    """Protect each population's linked tables (one ``protect`` call each) and join them."""
+    if not populations:
+        raise ValueError("no population to protect")
+    frames: dict[str, pl.DataFrame] = {}
+    summaries: dict[str, dict[str, Any]] = {}
+    reports: list[AuditReport] = []
+    seconds: dict[str, float] = {}
+    notes: list[str] = []
+    methods: set[str] = set()
+    for population in populations:
+        start = time.perf_counter()
+        result: Protection = protect(
+            list(population.tables),
+            profile,
+            method=method,
+            requested=requests_for(population, profile, minimum_cohort),
+        )
+        seconds[population.key] = round(time.perf_counter() - start, 3)
+        frames.update(result.tables)
+        summaries.update(result.summary())
+        reports.append(result.audit)
+        notes += [f"{population.key}: {n}" for n in result.notes]
+        methods.add(result.method)
+    return PerformanceProtection(
+        tables=frames,
+        summaries=summaries,
+        audit=joint_audit(reports, profile),
+        method=", ".join(sorted(methods)),
+        seconds=seconds,
+        notes=tuple(notes),
+    )
+
+
+def audit_populations(
+    populations: Sequence[Population], protection: PerformanceProtection, profile: Profile
+) -> AuditReport:
+    """The attacker's audit run afresh on what would be published, population by population
+    (with each population's requested cells as requirements), joined."""
+    reports = []
+    for population in populations:
+        tables = list(population.tables)
+        frames = {t.name: protection.tables[t.name] for t in tables}
+        reports.append(audit(tables, frames, profile))
+    return joint_audit(reports, profile)

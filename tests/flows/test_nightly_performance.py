@@ -1,0 +1,250 @@
+"""The nightly performance flow end to end: a synthetic borough's three years in, an audited
+release of 30 tables out; a broken input leaves no release; transient store failures retry.
+
+The two earlier years of a 24,000-pupil borough go straight into the store (no loader, to
+keep the test short); the latest year (1% bad census rows) is loaded by the flow itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.errors import BatchRejected, PupilstatsError
+from pipeline.release.summary import RunResult
+from pipeline.store import open_store
+from pipeline.synthetic import SyntheticBorough
+from pipeline.synthetic.history import generate_history, write_history
+
+INPUTS = ("schools", "census", "consent", "ks2", "ks4", "absence")
+YEARS = ["2023/24", "2024/25", "2025/26"]
+SYMBOL = "c"
+
+pytestmark = pytest.mark.slow  # one flow run of a 24,000-pupil borough, about 20 s
+
+
+def insert_years(path: Path, boroughs: list[SyntheticBorough]) -> None:
+    """Earlier years as typed frames, straight into the store."""
+    for borough in boroughs:
+        with open_store(path) as con:
+            con.execute("DELETE FROM schools")
+            con.execute("DELETE FROM consent")
+            for name in INPUTS:
+                con.register("new_rows", borough.frames[name].to_arrow())
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM new_rows")
+                con.unregister("new_rows")
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[SyntheticBorough], list[Path]]:
+    boroughs = generate_history(pupils=24_000, seed=11, defects=0.01)
+    return boroughs, write_history(boroughs, tmp_path_factory.mktemp("history"))
+
+
+@pytest.fixture(scope="module")
+def run(
+    prefect_harness: None,
+    history: tuple[list[SyntheticBorough], list[Path]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[RunResult, Path]]:
+    from flows.nightly_performance import nightly_performance
+
+    boroughs, folders = history
+    work = tmp_path_factory.mktemp("nightly")
+    insert_years(work / "store.duckdb", boroughs[:-1])
+    result = nightly_performance(
+        input_dirs=[folders[-1]], db=work / "store.duckdb", reports=work / "reports"
+    )
+    yield result, work
+
+
+def read_rows(release: Path, table: dict[str, object]) -> list[dict[str, str]]:
+    with (release / str(table["file"])).open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def manifest_of(release: Path) -> dict[str, object]:
+    return json.loads((release / "manifest.json").read_text())
+
+
+def test_release_is_audited_with_three_years_and_no_small_counts(
+    run: tuple[RunResult, Path],
+) -> None:
+    result, work = run
+    release = result.release
+    assert release.parent == work / "reports" / "releases"
+    assert release.name.startswith("nightly-performance-2025-10-02-")
+    manifest = manifest_of(release)
+    assert manifest["flow"] == "nightly-performance"
+    assert manifest["audit"]["passed"] is True and manifest["audit"]["cells_audited"] > 0
+    tables = manifest["tables"]
+    assert len(tables) == 30
+    assert {d["file"] for d in manifest["documents"]} == {"README.md", "schools.csv"}
+    counts_checked = 0
+    for table in tables:
+        rows = read_rows(release, table)
+        assert sorted({r["academic_year"] for r in rows}) == YEARS, table["name"]
+        assert table["title"] and table["audit_passed"] is True
+        for row in rows:
+            if row["pupils"] != SYMBOL:
+                assert not 1 <= int(row["pupils"]) <= 2, (table["name"], row)
+                counts_checked += 1
+    assert counts_checked > 10_000
+    census = next(r for r in result.loads if r.input == "census")
+    assert census.rows_quarantined > 0
+    assert result.excluded_by_opt_out > 0
+    assert not [p for p in release.parent.iterdir() if p.name.startswith(".partial-")]
+
+    from prefect.artifacts import Artifact
+
+    summary = Artifact.get("nightly-performance-summary")
+    assert summary is not None and release.name in str(summary.data)
+
+
+def test_percentages_and_means_follow_the_published_counts(run: tuple[RunResult, Path]) -> None:
+    release = run[0].release
+    tables = {t["name"]: t for t in manifest_of(release)["tables"]}
+    checked = 0
+    for name, table in tables.items():
+        if table["kind"] != "counts":
+            continue
+        rows = read_rows(release, table)
+        dims = [d["column"] for d in table["dimensions"] if d["column"] != "outcome"]
+        cohort = {tuple(r[d] for d in dims): r["pupils"] for r in rows if r["outcome"] == "Total"}
+        for row in rows:
+            total = cohort[tuple(row[d] for d in dims)]
+            if SYMBOL in (row["pupils"], total):
+                assert row["percentage"] == SYMBOL
+            elif total != "0":
+                expected = 100 * int(row["pupils"]) / int(total)
+                assert abs(float(row["percentage"]) - expected) <= 0.0501
+                checked += 1
+        means = tables[name.replace(*_MEANS_OF[table["family"]])]
+        for row in read_rows(release, means):
+            key = tuple(row[d] for d in dims)
+            assert row["pupils"] == cohort[key]
+            for column in (c["column"] for c in means["derived"]):
+                assert (row[column] == SYMBOL) == (row["pupils"] == SYMBOL), (means["name"], row)
+    assert checked > 5_000
+
+
+_MEANS_OF = {
+    "ks2": ("ks2_expected", "ks2_scores"),
+    "ks4": ("ks4_english_maths_5", "ks4_attainment"),
+    "absence": ("absence_persistent", "absence_rate"),
+}
+
+
+def test_opted_out_pupils_are_not_counted(run: tuple[RunResult, Path]) -> None:
+    """The LA's KS2 cohort is the year's KS2 rows of pupils on the census without a research
+    opt-out in force at the census date, counted here straight from the consent register."""
+    result, work = run
+    table = next(
+        t for t in manifest_of(result.release)["tables"] if t["name"] == "ks2_expected_sex"
+    )
+    published = next(
+        r["pupils"]
+        for r in read_rows(result.release, table)
+        if (r["academic_year"], r["school"], r["sex"], r["outcome"])
+        == ("2025/26", "Total", "Total", "Total")
+    )
+    census_date = date(2025, 10, 2)
+    with open_store(work / "store.duckdb") as con:
+        on_census, opted_out = con.execute(
+            """
+            WITH pupils AS (
+                SELECT DISTINCT k.upn FROM ks2 AS k
+                JOIN census AS c ON c.upn = k.upn AND c.census_date = $d
+                    AND c.enrolment_status IN ('C', 'M')
+                WHERE k.academic_year = '2025/26'
+            )
+            SELECT count(*),
+                   count(*) FILTER (WHERE upn IN (
+                       SELECT upn FROM consent_register
+                       WHERE consent_type = 'research_opt_out' AND effective_from <= $d
+                         AND (withdrawn_on IS NULL OR withdrawn_on > $d)))
+            FROM pupils
+            """,
+            {"d": census_date},
+        ).fetchall()[0]
+        recorded = dict(
+            con.execute(
+                "SELECT status, count(*) FROM release_population WHERE release_id = ? "
+                "GROUP BY status",
+                [result.release.name],
+            ).fetchall()
+        )
+    assert opted_out > 0
+    assert int(published) == on_census - opted_out
+    assert recorded["excluded_opt_out"] > 0 and recorded["counted"] > 20_000
+
+
+def test_a_broken_input_fails_the_run_and_releases_nothing(
+    run: tuple[RunResult, Path], history: tuple[list[SyntheticBorough], list[Path]], tmp_path: Path
+) -> None:
+    from flows.nightly_performance import nightly_performance
+
+    result, work = run
+    broken = tmp_path / "broken"
+    shutil.copytree(history[1][-1], broken)
+    header = (broken / "census.csv").read_text().splitlines()[0]
+    (broken / "census.csv").write_text(header + "\n")
+    before = sorted(p.name for p in (work / "reports" / "releases").iterdir())
+    state = nightly_performance(
+        input_dirs=[broken],
+        db=work / "store.duckdb",
+        reports=work / "reports",
+        return_state=True,
+    )
+    assert state.is_failed()
+    with pytest.raises(PupilstatsError):
+        state.result()
+    assert sorted(p.name for p in (work / "reports" / "releases").iterdir()) == before
+    assert result.release.exists()
+
+
+def test_only_transient_store_failures_are_retried() -> None:
+    from prefect.states import Failed
+
+    from flows.tasks.performance import (
+        STORE_RETRIES,
+        aggregate_performance,
+        protect_performance,
+        transient_failure,
+    )
+
+    locked = duckdb.IOException('IO Error: Could not set lock on file "store.duckdb"')
+    assert transient_failure(None, None, Failed(data=locked))  # type: ignore[arg-type]
+    assert transient_failure(None, None, Failed(data=OSError("disk")))  # type: ignore[arg-type]
+    rejected = BatchRejected("census.csv", ["no rows"])
+    assert not transient_failure(None, None, Failed(data=rejected))  # type: ignore[arg-type]
+    assert aggregate_performance.retries == STORE_RETRIES == 2
+    assert protect_performance.retries == 0
+
+
+def test_cli_releases_an_earlier_year_and_refuses_a_malformed_one(
+    run: tuple[RunResult, Path],
+) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    _, work = run
+    store = ["--db", str(work / "store.duckdb"), "--reports", str(work / "cli")]
+    runner = CliRunner()
+    bad = runner.invoke(app, ["run", "nightly-performance", "--academic-year", "2025-26", *store])
+    assert bad.exit_code == 1
+    assert "2025/26" in bad.output and "Traceback" not in bad.output
+    done = runner.invoke(app, ["run", "nightly-performance", "--academic-year", "2024/25", *store])
+    assert done.exit_code == 0, done.output
+    (release,) = (work / "cli" / "releases").iterdir()
+    assert release.name.startswith("nightly-performance-2024-10-03-")
+    table = next(t for t in manifest_of(release)["tables"] if t["name"] == "ks4_attainment_sex")
+    assert sorted({r["academic_year"] for r in read_rows(release, table)}) == YEARS[:2]
