@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 
 from disclosure import Dimension, Profile
+from pipeline.atomic_files import fsync_dir
 from pipeline.errors import ReleaseRefused
 from pipeline.release.guard import refuse_hidden_value_figures, refuse_identifiers
 from pipeline.release.manifest import InputDigest, build_manifest, table_entry
@@ -67,14 +68,6 @@ def new_release_id(flow: str, reference: str, now: datetime) -> str:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def remove_stale_partials(releases_dir: Path) -> list[Path]:
@@ -169,9 +162,9 @@ def write_release(
         for path in partial.iterdir():
             with path.open("rb") as handle:
                 os.fsync(handle.fileno())
-        _fsync_dir(partial)
+        fsync_dir(partial)
         os.rename(partial, final)
-        _fsync_dir(releases_dir)
+        fsync_dir(releases_dir)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise

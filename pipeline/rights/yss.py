@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tomllib
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +26,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipeline.atomic_files import write_file_atomically
 from pipeline.errors import PupilstatsError
 from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
 from pipeline.rights.consent_register import instruction_in_force
@@ -201,26 +200,6 @@ def _owner_only_dirs(folder: Path, shares_dir: Path) -> None:
         path.chmod(OWNER_ONLY_DIR)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` (owner-only) by a temporary file, fsync and rename."""
-    partial = path.with_name(f".partial-{uuid.uuid4().hex}-{path.name}")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY_FILE)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def write_yss_extract(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -252,8 +231,10 @@ def write_yss_extract(
     }
     _owner_only_dirs(target.parent, shares_dir)
     manifest_path = target.with_name(target.stem + ".manifest.json")
-    _write_atomically(target, data)
-    _write_atomically(manifest_path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+    write_file_atomically(target, data, OWNER_ONLY_FILE)
+    write_file_atomically(
+        manifest_path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"), OWNER_ONLY_FILE
+    )
     log_actions(
         con,
         [
