@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from pipeline.cli import data_commands, demo, funding, rights, validate  # noqa: F401  (register commands)
+from pipeline.cli import data_commands, demo, funding, health, performance, rights, serve, validate  # noqa: F401  (register commands)
 from pipeline.cli.app import app, errors
 from pipeline.errors import PupilstatsError
 

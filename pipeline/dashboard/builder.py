@@ -1,0 +1,63 @@
+"""Building the dashboard: release folder in, ``index.html`` and a dated copy out.
+
+``build_dashboard`` takes the release folder and the output folder and nothing else: no
+store path, no connection. The page goes to ``<out>/index.html`` and a copy to
+``<out>/<YYYY-MM-DD>/index.html`` (the build's date in Europe/London), both written
+atomically, then ``status.json`` records the success. If the build fails, the previous
+``index.html`` is untouched.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline.dashboard.model import build_page
+from pipeline.dashboard.publish import write_atomic
+from pipeline.dashboard.release import DashboardError, latest_release, read_release
+from pipeline.dashboard.render import render_page
+from pipeline.dashboard.status import INDEX_FILE, record_success
+
+DASHBOARD_DIRNAME = "dashboard"
+PREFERRED_FLOW = "nightly-performance"
+"""The flow whose release the dashboard shows when there is one."""
+LONDON = ZoneInfo("Europe/London")
+
+
+def dashboard_dir(reports_dir: Path) -> Path:
+    """Where the dashboard of a reports folder lives: ``<reports>/dashboard``."""
+    return Path(reports_dir) / DASHBOARD_DIRNAME
+
+
+def build_dashboard(release_dir: Path, out_dir: Path, *, now: datetime | None = None) -> Path:
+    """Build the dashboard of the release in ``release_dir`` into ``out_dir``.
+
+    Returns the path of ``index.html``. ``now`` (default: the current time in
+    Europe/London) names the dated copy and is shown as the build time.
+    """
+    built = (now or datetime.now(LONDON)).astimezone(LONDON)
+    release = read_release(Path(release_dir))
+    html = render_page(build_page(release, built))
+    out = Path(out_dir)
+    dated = out / built.date().isoformat() / INDEX_FILE
+    write_atomic(dated, html)
+    index = write_atomic(out / INDEX_FILE, html)
+    record_success(
+        out,
+        built_at=built.isoformat(timespec="seconds"),
+        release_id=release.release_id,
+        dated=str(dated.relative_to(out)),
+    )
+    return index
+
+
+def dashboard_release(releases_dir: Path, flow: str | None = None) -> Path:
+    """The release the dashboard shows: the newest of ``flow``; without one, the newest
+    nightly-performance release, else the newest release of any flow."""
+    if flow is not None:
+        return latest_release(releases_dir, flow)
+    try:
+        return latest_release(releases_dir, PREFERRED_FLOW)
+    except DashboardError:
+        return latest_release(releases_dir)
