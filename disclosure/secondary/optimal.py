@@ -77,6 +77,7 @@ class _Master:
         )
         self.solver = solver
         self.n = n
+        self.costs = costs.astype(np.float64)
         self._solved = False
 
     def solve_relaxation(self) -> np.ndarray:
@@ -100,6 +101,14 @@ class _Master:
             raise RuntimeError(f"master LP relaxation ended with status {status}")
         return values
 
+    def _fresh_copy(self) -> None:
+        """Replace the solver by an unsolved copy of its model with the same options."""
+        fresh = new_solver()
+        fresh.passModel(self.solver.getModel())
+        for name in ("mip_rel_gap", "mip_abs_gap", "mip_max_nodes"):
+            fresh.setOptionValue(name, self.solver.getOptionValue(name)[1])
+        self.solver = fresh
+
     def add_cut(self, cut: Cut) -> None:
         """Append a Benders cut (Fischetti and Salazar 2000) as a row of the master."""
         self.solver.addRow(
@@ -118,14 +127,34 @@ class _Master:
         protecting pattern (it satisfies every valid cut), given to the MIP as a start on the
         first solve only: with HiGHS 1.16, a start set on a model already solved once makes
         ``run`` hand back that start with the previous solve's objective and bound, unsolved
-        (seen here: a "proven optimal" pattern of cost 32 where 24 was feasible)."""
+        (seen here: a "proven optimal" pattern of cost 32 where 24 was feasible). The LP
+        relaxation rounds count as solves too, so the start goes to a fresh copy of the model
+        (same columns, cuts and options) that has never been run."""
         self.solver.setOptionValue("mip_rel_gap", float(gap))
         if incumbent is not None and not self._solved:
+            self._fresh_copy()
             start = highspy.HighsSolution()
             start.col_value = incumbent.astype(np.float64).tolist()
             start.value_valid = True
             self.solver.setSolution(start)
         self._solved = True
+        found = self._run()
+        if found is not None and abs(self.costs @ found[0] - found[1]) > 1e-6 * max(1.0, found[1]):
+            # HiGHS 1.16 can report the optimum's objective with the start's values (seen on
+            # a linked table: objective 51, values of the start costing 52): solve again
+            # from a copy that was never given a start
+            self._fresh_copy()
+            found = self._run()
+        if found is None:
+            return None, False, float(self.solver.getInfo().mip_dual_bound)
+        pattern, objective, bound, status = found
+        proven = gap == 0 and status == highspy.HighsModelStatus.kOptimal
+        proven = proven and bound >= objective - 1e-6 * max(1.0, abs(objective))
+        return pattern, proven, bound
+
+    def _run(self) -> tuple[np.ndarray, float, float, highspy.HighsModelStatus] | None:
+        """Solve the master MILP: its pattern, objective, lower bound and status, or None when
+        no feasible pattern was found within the node limit."""
         self.solver.run()
         status = self.solver.getModelStatus()
         info = self.solver.getInfo()
@@ -134,15 +163,11 @@ class _Master:
                 "no suppression pattern protects every primary cell (cells that could hide "
                 "them are forced published)"
             )
-        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        if not has_solution:
-            return None, False, float(info.mip_dual_bound)
-        values = np.asarray(self.solver.getSolution().col_value)
+        if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+            return None
+        pattern = np.asarray(self.solver.getSolution().col_value) > 0.5
         objective = float(info.objective_function_value)
-        bound = float(info.mip_dual_bound)
-        proven = gap == 0 and status == highspy.HighsModelStatus.kOptimal
-        proven = proven and bound >= objective - 1e-6 * max(1.0, abs(objective))
-        return values > 0.5, proven, bound
+        return pattern, objective, float(info.mip_dual_bound), status
 
 
 def _relation_cuts(

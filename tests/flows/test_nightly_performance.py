@@ -190,6 +190,7 @@ def test_a_broken_input_fails_the_run_and_releases_nothing(
     run: tuple[RunResult, Path], history: tuple[list[SyntheticBorough], list[Path]], tmp_path: Path
 ) -> None:
     from flows.nightly_performance import nightly_performance
+    from pipeline.dashboard.status import BANNER_END, BANNER_START
 
     result, work = run
     broken = tmp_path / "broken"
@@ -197,6 +198,9 @@ def test_a_broken_input_fails_the_run_and_releases_nothing(
     header = (broken / "census.csv").read_text().splitlines()[0]
     (broken / "census.csv").write_text(header + "\n")
     before = sorted(p.name for p in (work / "reports" / "releases").iterdir())
+    page = work / "reports" / "dashboard" / "index.html"
+    good = page.read_text()
+    assert 'data-state="ok"' in good and result.release.name in good
     state = nightly_performance(
         input_dirs=[broken],
         db=work / "store.duckdb",
@@ -208,6 +212,14 @@ def test_a_broken_input_fails_the_run_and_releases_nothing(
         state.result()
     assert sorted(p.name for p in (work / "reports" / "releases").iterdir()) == before
     assert result.release.exists()
+    # yesterday's figures stay; only the banner and status.json say the update failed
+    marked = page.read_text()
+    outside = marked.split(BANNER_START)[0] + marked.split(BANNER_END)[1]
+    assert outside == good.split(BANNER_START)[0] + good.split(BANNER_END)[1]
+    assert 'data-state="failed"' in marked
+    status = json.loads((work / "reports" / "dashboard" / "status.json").read_text())
+    assert status["state"] == "failed"
+    assert status["last_success"]["release_id"] == result.release.name
 
 
 def test_only_transient_store_failures_are_retried() -> None:
