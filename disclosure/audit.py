@@ -59,6 +59,7 @@ INCONSISTENT = "suppressed in some tables, published in others"
 UPPER = "upper protection level not reached"
 LOWER = "lower protection level not reached"
 SLIDING = "sliding protection level not reached"
+EITHER = "neither alternative protection level reached"
 
 _EPS = 1e-6
 
@@ -300,6 +301,14 @@ def _broken_rule(
             return LOWER, "lower"
         if hi - lo < levels.sliding[cell] - _EPS:
             return SLIDING, "both"
+        alt_up, alt_down = levels.alt_upper[cell], levels.alt_lower[cell]
+        if (
+            alt_up > 0
+            and alt_down > 0
+            and hi < value + alt_up - _EPS
+            and lo > value - alt_down + _EPS
+        ):
+            return EITHER, "both"
     return None, ""
 
 

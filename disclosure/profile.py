@@ -17,6 +17,8 @@ from typing import Literal
 ForcedPublished = Literal["none", "grand_total"]
 ProtectionMode = Literal["upper", "symmetric", "sliding"]
 PROTECTION_MODES = ("upper", "symmetric", "sliding")
+FrequencySides = Literal["either", "upper"]
+FREQUENCY_SIDES = ("either", "upper")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ class Profile:
       are disclosive (k defaults to 0, "all").
     - ``protection``: how the magnitude rules' protection levels apply: ``"upper"`` (default),
       ``"symmetric"`` (upper and lower) or ``"sliding"`` (interval width).
+    - ``frequency_sides``: how a count ``a`` in 1..threshold-1 is protected: ``"either"``
+      (default) its attacker interval must not lie inside ``[1, threshold-1]``, so it reaches
+      the threshold or 0, whichever the pattern makes cheaper; ``"upper"``: it must reach the
+      threshold (the upper protection level ``threshold - a`` of tau-ARGUS's frequency rule).
     """
 
     name: str
@@ -61,6 +67,7 @@ class Profile:
     group_attribute_max_total: int | None = None
     group_attribute_k: int = 0
     protection: ProtectionMode = "upper"
+    frequency_sides: FrequencySides = "either"
 
     def __post_init__(self) -> None:
         """Reject settings no rule can apply, naming the profile and the setting."""
@@ -81,6 +88,11 @@ class Profile:
             )
         self._check_magnitude_rules()
         self._check_attribute_rules()
+        if self.frequency_sides not in FREQUENCY_SIDES:
+            raise ValueError(
+                f"profile {self.name!r}: frequency_sides must be one of "
+                f"{', '.join(FREQUENCY_SIDES)}, not {self.frequency_sides!r}"
+            )
         if self.protection not in PROTECTION_MODES:
             raise ValueError(
                 f"profile {self.name!r}: protection must be one of {', '.join(PROTECTION_MODES)}, "

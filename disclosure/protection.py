@@ -155,6 +155,7 @@ def protect(
             int(values.max(initial=0)),
             profile.threshold,
             float(levels.upper.max(initial=0)),
+            float(levels.alt_upper.max(initial=0)),
             float(levels.sliding.max(initial=0)),
         )
     )

@@ -81,6 +81,7 @@ def assess_primary(
     n = linked.size
     reasons = np.full(n, None, dtype=object)
     upper, lower, sliding = np.zeros(n), np.zeros(n), np.zeros(n)
+    alt_upper, alt_lower = np.zeros(n), np.zeros(n)
     for table in tables:
         cell_of = linked.cell_of[table.name]
         for marked in table_rule_cells(table, profile):
@@ -102,8 +103,10 @@ def assess_primary(
             np.maximum.at(upper, unique, marked.upper)
             np.maximum.at(lower, unique, marked.lower)
             np.maximum.at(sliding, unique, marked.sliding)
+            np.maximum.at(alt_upper, unique, marked.alt_upper)
+            np.maximum.at(alt_lower, unique, marked.alt_lower)
     primary = np.not_equal(reasons, None)
-    levels = ProtectionLevels(primary, upper, lower, sliding)
+    levels = ProtectionLevels(primary, upper, lower, sliding, alt_upper, alt_lower)
     if requested:
         asked = requested_cells(tables, linked, requested) & ~primary
         reasons[asked] = REQUESTED
@@ -129,7 +132,8 @@ def requested_cells(
 def primary_cells(table: Table, profile: Profile) -> pl.DataFrame:
     """The table's cells with ``status`` (``"primary"`` or ``"safe"``), ``reason``, ``upl``
     (the upper protection level), ``lpl`` and ``spl`` (lower and sliding) under every rule of
-    ``profile`` (module docstring; Hundepool et al., 2012, 4.2)."""
+    ``profile``, and ``either`` (True when reaching the upper OR the lower level suffices, as
+    for the minimum frequency rule; module docstring; Hundepool et al., 2012, 4.2)."""
     linked = link_tables([table])
     reasons, levels = assess_primary([table], linked, profile)
     cells = linked.cell_of[table.name]
@@ -137,7 +141,13 @@ def primary_cells(table: Table, profile: Profile) -> pl.DataFrame:
     return table.cells.with_columns(
         pl.Series("status", np.where(np.equal(reasons, None), "safe", "primary"), dtype=pl.Utf8),
         pl.Series("reason", reasons.tolist(), dtype=pl.Utf8),
-        pl.Series("upl", levels.upper[cells].round().astype(np.int64), dtype=pl.Int64),
-        pl.Series("lpl", levels.lower[cells].round().astype(np.int64), dtype=pl.Int64),
-        pl.Series("spl", levels.sliding[cells].round().astype(np.int64), dtype=pl.Int64),
+        pl.Series("upl", _whole(np.maximum(levels.upper, levels.alt_upper)[cells])),
+        pl.Series("lpl", _whole(np.maximum(levels.lower, levels.alt_lower)[cells])),
+        pl.Series("spl", _whole(levels.sliding[cells])),
+        pl.Series("either", levels.alternative[cells], dtype=pl.Boolean),
     )
+
+
+def _whole(levels: np.ndarray) -> pl.Series:
+    """Levels as whole numbers (they are whole units already: ``requirements.whole_units``)."""
+    return pl.Series(levels.round().astype(np.int64), dtype=pl.Int64)

@@ -5,9 +5,12 @@ Count tables (Hundepool et al., 2012, section 4.2.1 "threshold rule"; tau-ARGUS 
 threshold) is sensitive: publishing it, or letting an attacker narrow it to an interval inside
 ``[1, t-1]``, discloses that only one or two units share the cell's attributes. With
 ``zeros_safe=False`` a zero is sensitive too. Protection (Fischetti and Salazar, JASA 2000;
-tau-ARGUS manual, "protection levels"): an upper protection level ``UPL = t - a`` asks that the
-attacker's largest feasible value reaches at least ``t``, which also rules out exact recovery;
-for a sensitive zero ``UPL = 1`` (the attacker must not be able to prove the cell empty).
+tau-ARGUS manual, "protection levels"): the attacker's interval must not lie inside
+``[1, t-1]``, so it reaches at least ``t`` (alternative upper level ``t - a``) or reaches 0
+(alternative lower level ``a``); either rules out exact recovery, and each cell may be
+protected on its cheaper side. A profile with ``frequency_sides = "upper"`` asks for the upper
+level ``t - a`` alone, as tau-ARGUS's frequency rule does. For a sensitive zero ``UPL = 1``
+(the attacker must not be able to prove the cell empty).
 
 Magnitude tables (Hundepool et al., 2012, sections 4.2.1-4.2.2; tau-ARGUS manual, "minimum frequency
 rule" with its "frequency range"): a cell with ``1..t-1`` contributors is sensitive whatever its
@@ -70,7 +73,13 @@ def frequency_cells(table: Table, profile: Profile) -> list[RuleCells]:
     freq = np.flatnonzero(reasons == FREQ)
     zero = RuleCells.with_levels(ZERO, np.flatnonzero(reasons == ZERO), upper=1.0)
     if not table.is_magnitude:
-        return [RuleCells.with_levels(FREQ, freq, upper=profile.threshold - units[freq]), zero]
+        small = units[freq]
+        if profile.frequency_sides == "upper":
+            return [RuleCells.with_levels(FREQ, freq, upper=profile.threshold - small), zero]
+        return [
+            RuleCells.with_levels(FREQ, freq, alt_upper=profile.threshold - small, alt_lower=small),
+            zero,
+        ]
     values = table.values.ravel()[freq]
     if profile.frequency_range is None:
         return [RuleCells.with_levels(FREQ, freq, sliding=1.0), zero]

@@ -38,12 +38,18 @@ class RuleCells:
     upper: np.ndarray
     lower: np.ndarray
     sliding: np.ndarray
+    alt_upper: np.ndarray | None = None
+    alt_lower: np.ndarray | None = None
+    """Alternative levels: reaching either suffices (``disclosure.secondary.levels``)."""
 
     def __post_init__(self) -> None:
         """Normalise the arrays (int cell indices, float levels of the same length)."""
         cells = np.asarray(self.cells, dtype=np.int64)
         object.__setattr__(self, "cells", cells)
-        for name in ("upper", "lower", "sliding"):
+        for name in ("alt_upper", "alt_lower"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.zeros(cells.shape, dtype=np.float64))
+        for name in ("upper", "lower", "sliding", "alt_upper", "alt_lower"):
             level = np.asarray(getattr(self, name), dtype=np.float64)
             if level.shape != cells.shape:
                 raise ValueError(f"{name} levels have shape {level.shape}, need {cells.shape}")
@@ -64,18 +70,18 @@ class RuleCells:
         upper: np.ndarray | float = 0.0,
         lower: np.ndarray | float = 0.0,
         sliding: np.ndarray | float = 0.0,
+        alt_upper: np.ndarray | float = 0.0,
+        alt_lower: np.ndarray | float = 0.0,
     ) -> RuleCells:
-        """Cells with explicit upper, lower and sliding levels (scalars broadcast), rounded up to
-        whole units (Fischetti and Salazar 2000; Hundepool et al., 2012, 4.2.2)."""
+        """Cells with explicit upper, lower, sliding and alternative levels (scalars
+        broadcast), rounded up to whole units (Fischetti and Salazar 2000; Hundepool et al.,
+        2012, 4.2.2)."""
         cells = np.asarray(cells, dtype=np.int64)
-        shape = cells.shape
-        return cls(
-            reason,
-            cells,
-            whole_units(np.broadcast_to(np.asarray(upper, float), shape)),
-            whole_units(np.broadcast_to(np.asarray(lower, float), shape)),
-            whole_units(np.broadcast_to(np.asarray(sliding, float), shape)),
-        )
+        levels = [
+            whole_units(np.broadcast_to(np.asarray(level, float), cells.shape))
+            for level in (upper, lower, sliding, alt_upper, alt_lower)
+        ]
+        return cls(reason, cells, *levels)
 
     @classmethod
     def directed(

@@ -23,6 +23,11 @@ problem ``max c'z`` (``c = e_p`` or ``-e_p``), ``r = c - M' lambda``, ``alpha = 
 (upper), ``g(x) >= LPL_p`` (lower) and ``f(x) + g(x) >= SPL_p`` (sliding) are valid cuts that the
 current pattern violates when it leaves ``p`` unprotected. Coefficients are capped at the
 right-hand side (valid for binary ``x``).
+
+Alternative levels (reach ``a_p + AUPL_p`` OR ``a_p - ALPL_p``) get a binary choice ``d_p`` in
+the master (1 = the upper side): ``f(x) >= AUPL_p d_p`` and ``g(x) >= ALPL_p (1 - d_p)`` are
+valid for every protecting pattern with the side it meets, and the current ``(x, d)`` violates
+one of them when the side chosen is not reached (a disjunctive form of the same cuts).
 """
 
 from __future__ import annotations
@@ -238,6 +243,46 @@ class AttackerModel:
         ):
             cuts.append(_required(combined_cut([up, down], sliding), cell))
         return cuts
+
+
+def alternative_cuts(
+    attacker: AttackerModel,
+    cell: int,
+    up_level: float,
+    down_level: float,
+    choice: float,
+    column: int,
+) -> list[Cut]:
+    """The cuts the current pattern and side choice ``choice`` (master column ``column``, 1 =
+    upper side) violate for a cell with alternative levels (module docstring); empty when the
+    chosen side is reached, or when a level of 0 makes the requirement trivially met."""
+    if up_level <= 0 or down_level <= 0:
+        return []
+    cuts: list[Cut] = []
+    if choice > TOLERANCE:
+        gain, duals = attacker.max_increase(cell)
+        if duals is not None and gain < up_level * choice - TOLERANCE:
+            bound = attacker.dual_bound(cell, 1.0, duals, gain)
+            found = combined_cut([bound], up_level)
+            if found is not None:  # f(x) >= rhs * d
+                cuts.append(_with_choice(found, column, -found.level, 0.0))
+    if choice < 1 - TOLERANCE:
+        gain, duals = attacker.max_decrease(cell)
+        if duals is not None and gain < down_level * (1 - choice) - TOLERANCE:
+            bound = attacker.dual_bound(cell, -1.0, duals, gain)
+            found = combined_cut([bound], down_level)
+            if found is not None:  # g(x) >= rhs * (1 - d)
+                cuts.append(_with_choice(found, column, found.level, found.level))
+    return cuts
+
+
+def _with_choice(cut: Cut, column: int, coefficient: float, level: float) -> Cut:
+    """``cut`` over the cells plus ``coefficient`` times the choice column, ``>= level``."""
+    return Cut(
+        cells=np.append(cut.cells, column),
+        coefficients=np.append(cut.coefficients, coefficient),
+        level=level,
+    )
 
 
 def _required(cut: Cut | None, cell: int) -> Cut:

@@ -10,7 +10,8 @@ protection level ``UPL_p`` the LP
 
 finds the cheapest way to move ``p`` up by ``UPL_p`` while keeping every relation additive
 (``r`` is the free movement the attacker already allows a cell published rounded). A lower
-level moves ``p`` down the same way; a sliding level widens whichever move is asked for.
+level moves ``p`` down the same way; a sliding level widens whichever move is asked for; for
+alternative levels both moves are priced and the cheaper is taken.
 Suppressed cells move for free, so an optimum of 0 means ``p`` is already protected; otherwise
 suppressing the published cells that move makes the perturbation feasible for the attacker,
 i.e. protects ``p``. Suppressing more only loosens the attacker's bounds, so a primary
@@ -125,16 +126,25 @@ class _PathLP:
         return found
 
 
-def required_moves(levels: ProtectionLevels, values: np.ndarray, cell: int) -> list[float]:
-    """The moves that protect ``cell``: ``+UPL`` and ``-LPL``, widened to meet the sliding
-    level (upwards, since counts are unbounded above; Hundepool et al., 2012, 4.3.1)."""
+def required_moves(
+    levels: ProtectionLevels, values: np.ndarray, cell: int
+) -> list[tuple[float, ...]]:
+    """The moves that protect ``cell``, each a tuple of alternatives (any one suffices):
+    ``+UPL`` and ``-LPL``, widened to meet the sliding level (upwards, since counts are
+    unbounded above; Hundepool et al., 2012, 4.3.1), and ``(+AUPL, -ALPL)`` for alternative
+    levels (``disclosure.secondary.levels``)."""
     upper, lower, sliding = levels.upper[cell], levels.lower[cell], levels.sliding[cell]
     lower = min(float(lower), float(values[cell]))
     if upper + lower < sliding:
         upper = sliding - lower
-    moves = [float(upper)] if upper > 0 else []
+    moves: list[tuple[float, ...]] = [(float(upper),)] if upper > 0 else []
     if lower > 0:
-        moves.append(-lower)
+        moves.append((-lower,))
+    alt_up = float(levels.alt_upper[cell])
+    alt_down = min(float(levels.alt_lower[cell]), float(values[cell]))
+    either = tuple(m for m in (alt_up, -alt_down) if m != 0)
+    if either:
+        moves.append(either)
     return moves
 
 
@@ -165,19 +175,23 @@ def heuristic_pattern(
     reach_up = np.zeros(len(primaries))
     reach_down = np.zeros(len(primaries))
     for i, p in enumerate(primaries):
-        for move in required_moves(levels, values, int(p)):
-            if move > 0 and reach_up[i] >= move - _MOVED:
+        for alternatives in required_moves(levels, values, int(p)):
+            if any(
+                (move > 0 and reach_up[i] >= move - _MOVED)
+                or (move < 0 and reach_down[i] <= move + _MOVED)
+                for move in alternatives
+            ):
                 continue
-            if move < 0 and reach_down[i] <= move + _MOVED:
-                continue
-            found = lp.cheapest_path(int(p), move)
-            if found is None:
+            # the cheapest of the alternative moves (the first on a tie)
+            options = [lp.cheapest_path(int(p), move) for move in alternatives]
+            feasible = [o for o in options if o is not None]
+            if not feasible:
                 name = labels[p] if labels else str(p)
                 raise ProtectionInfeasibleError(
                     f"cell ({name}) cannot be protected: every way of hiding it needs a cell "
                     "that is forced published"
                 )
-            _, moved, net = found
+            _, moved, net = min(feasible, key=lambda o: o[0])
             # every cell the path moves is suppressed (a zero-cost cell too), so the
             # perturbation is one the attacker cannot exclude
             added = moved[~pattern[moved]]

@@ -65,23 +65,13 @@ def hypercube_pattern(
         if any(len(o) == 0 for o in others):
             short.append(int(p))
             continue
-        for move in required_moves(levels, values, int(p)):
-            size = abs(move)
+        for alternatives in required_moves(levels, values, int(p)):
             price = np.where(grid, 0.0, np.where(blocked, np.inf, cost))
-            falling = np.where(value >= size - 1e-9, price, np.inf)
-            total = np.zeros([len(o) for o in others])
-            for subset in subsets:
-                # per axis, a sibling index moves against p, the total index (0) with it
-                # (when p is at the total, every other index moves with it)
-                index = tuple(others[a] if a in subset else np.array([at[a]]) for a in axes)
-                against = np.zeros([len(i) for i in index], dtype=bool)
-                for a in subset:
-                    flips = (index[a] != 0) & (at[a] != 0)
-                    against ^= flips.reshape([-1 if b == a else 1 for b in axes])
-                falls = against if move > 0 else ~against
-                block = np.ix_(*index)
-                total = total + np.where(falls, falling[block], price[block])
-            best = int(np.argmin(total))
+            # the cheapest box of each alternative move; the cheapest of those (first on a tie)
+            boxes = [_box_prices(move, price, value, others, at, subsets) for move in alternatives]
+            bests = [int(np.argmin(total)) for total in boxes]
+            pick = min(range(len(boxes)), key=lambda j: boxes[j].flat[bests[j]])
+            total, best = boxes[pick], bests[pick]
             if not np.isfinite(total.flat[best]):
                 short.append(int(p))
                 break
@@ -99,12 +89,7 @@ def hypercube_pattern(
         pattern = heuristic_pattern(
             relations,
             values,
-            ProtectionLevels(
-                _mask(len(values), short),
-                levels.upper,
-                levels.lower,
-                levels.sliding,
-            ),
+            levels.restricted_to(_mask(len(values), short)),
             forced & ~pattern,
             costs,
             slack,
@@ -113,6 +98,35 @@ def hypercube_pattern(
     if not pattern[levels.primary].all():
         raise ProtectionInfeasibleError("a primary cell was left published")
     return pattern
+
+
+def _box_prices(
+    move: float,
+    price: np.ndarray,
+    value: np.ndarray,
+    others: list[np.ndarray],
+    at: tuple[np.intp, ...],
+    subsets: list[set[int]],
+) -> np.ndarray:
+    """The cost of every box through the primary at ``at`` that moves it by ``move``: per
+    choice of one other index on each axis, the summed price of the box's corners (a corner
+    that must fall by ``|move|`` is impossible below that value; Repsilber's hypercube
+    method, tau-ARGUS manual "Hypercube")."""
+    axes = range(len(at))
+    falling = np.where(value >= abs(move) - 1e-9, price, np.inf)
+    total = np.zeros([len(o) for o in others])
+    for subset in subsets:
+        # per axis, a sibling index moves against p, the total index (0) with it
+        # (when p is at the total, every other index moves with it)
+        index = tuple(others[a] if a in subset else np.array([at[a]]) for a in axes)
+        against = np.zeros([len(i) for i in index], dtype=bool)
+        for a in subset:
+            flips = (index[a] != 0) & (at[a] != 0)
+            against ^= flips.reshape([-1 if b == a else 1 for b in axes])
+        falls = against if move > 0 else ~against
+        block = np.ix_(*index)
+        total = total + np.where(falls, falling[block], price[block])
+    return total
 
 
 def _mask(n: int, cells: list[int]) -> np.ndarray:

@@ -7,7 +7,14 @@ manual, "protection levels"; Hundepool et al., 2012, section 4.2.2):
   ``a_p + UPL_p``;
 - lower protection level ``LPL_p``: the smallest feasible value is at most ``a_p - LPL_p``;
 - sliding protection level ``SPL_p``: the feasible interval is at least ``SPL_p`` wide
-  (``SPL = 1`` is "not recovered exactly").
+  (``SPL = 1`` is "not recovered exactly");
+- alternative levels ``AUPL_p``, ``ALPL_p``: the largest feasible value reaches
+  ``a_p + AUPL_p`` OR the smallest reaches ``a_p - ALPL_p``. The minimum frequency rule's
+  requirement for a count ``a`` in ``1..t-1`` is of this kind: the attacker must not narrow it
+  to a range inside ``[1, t-1]`` (Hundepool et al., 2012, 4.2.1: learning "a small non-zero
+  count" is the disclosure), i.e. the interval reaches ``t`` (``AUPL = t - a``) or reaches
+  ``0`` (``ALPL = a``). Either side suffices, so a pattern may protect each cell on whichever
+  side is cheaper.
 
 A published cell is normally known exactly. Under rounding (NHS England's rule, see
 :mod:`disclosure.rounding`) a published cell is only known within an interval, so the attacker
@@ -16,7 +23,7 @@ knows ``known_low_i <= y_i <= known_high_i`` for it instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -31,11 +38,17 @@ class ProtectionLevels:
     upper: np.ndarray
     lower: np.ndarray
     sliding: np.ndarray
+    alt_upper: np.ndarray | None = None
+    alt_lower: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        """Check one non-negative level per cell on each side (Fischetti and Salazar 2000)."""
+        """Check one non-negative level per cell on each side (Fischetti and Salazar 2000);
+        alternative levels default to none."""
         n = len(self.primary)
-        for name in ("upper", "lower", "sliding"):
+        for name in ("alt_upper", "alt_lower"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.zeros(n, dtype=np.float64))
+        for name in ("upper", "lower", "sliding", "alt_upper", "alt_lower"):
             array = np.asarray(getattr(self, name), dtype=np.float64)
             if array.shape != (n,):
                 raise ValueError(f"{name} levels have shape {array.shape}, need ({n},)")
@@ -50,11 +63,25 @@ class ProtectionLevels:
         zeros = np.zeros(len(primary), dtype=np.float64)
         return cls(np.asarray(primary, dtype=bool), np.asarray(upper, float), zeros, zeros.copy())
 
+    @property
+    def alternative(self) -> np.ndarray:
+        """Primary cells with alternative levels (either side suffices)."""
+        return self.primary & ((self.alt_upper > 0) | (self.alt_lower > 0))
+
     def subset(self, cells: np.ndarray) -> ProtectionLevels:
         """The levels of ``cells`` (an index array), in that order."""
         return ProtectionLevels(
-            self.primary[cells], self.upper[cells], self.lower[cells], self.sliding[cells]
+            self.primary[cells],
+            self.upper[cells],
+            self.lower[cells],
+            self.sliding[cells],
+            self.alt_upper[cells],
+            self.alt_lower[cells],
         )
+
+    def restricted_to(self, primary: np.ndarray) -> ProtectionLevels:
+        """The same levels with only ``primary`` (a mask) still to protect."""
+        return replace(self, primary=np.asarray(primary, dtype=bool))
 
     def with_requested(self, cells: np.ndarray, sliding: float = 1.0) -> ProtectionLevels:
         """These levels plus cells requested suppressed (tau-ARGUS "request" status, sdcTable's
@@ -63,7 +90,7 @@ class ProtectionLevels:
         slide = self.sliding.copy()
         primary[cells] = True
         slide[cells] = np.maximum(slide[cells], sliding)
-        return ProtectionLevels(primary, self.upper, self.lower, slide)
+        return replace(self, primary=primary, sliding=slide)
 
     def requirement(self, cell: int) -> str:
         """Readable requirement, e.g. ``"upper 2, sliding 1"``; ``"suppressed"`` if none."""
@@ -76,6 +103,8 @@ class ProtectionLevels:
             )
             if level > 0
         ]
+        if self.alt_upper[cell] > 0 or self.alt_lower[cell] > 0:
+            parts.append(f"upper {self.alt_upper[cell]:g} or lower {self.alt_lower[cell]:g}")
         return ", ".join(parts) or "suppressed"
 
 

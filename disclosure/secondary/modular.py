@@ -26,8 +26,9 @@ always gives the same pattern.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -149,6 +150,11 @@ def unprotected(
         width = max(levels.sliding[p], 1.0 if levels.upper[p] or levels.lower[p] else 0.0)
         if not solver.reaches(int(p), a + levels.upper[p], a - levels.lower[p], width):
             short.append(int(p))
+        elif levels.alternative[p] and levels.alt_upper[p] > 0 and levels.alt_lower[p] > 0:
+            # either side: the interval reaches a + AUPL or a - ALPL
+            up = solver.reaches(int(p), a + levels.alt_upper[p], math.inf, 0.0)
+            if not up and not solver.reaches(int(p), -math.inf, a - levels.alt_lower[p], 0.0):
+                short.append(int(p))
     return np.array(short, dtype=np.int64)
 
 
@@ -213,6 +219,8 @@ def modular_pattern(
                 upper[cells],
                 np.minimum(lower[cells], values[cells]),
                 np.maximum(sliding[cells], np.where(local_start & ~levels.primary[cells], 1.0, 0)),
+                levels.alt_upper[cells],
+                levels.alt_lower[cells],
             )
             local_known = KnownBounds(known.low[cells], known.high[cells])
             local_forced = forced[cells] & ~local_start
@@ -302,11 +310,9 @@ def modular_pattern(
         pattern = heuristic_pattern(
             linked.relations,
             values,
-            ProtectionLevels(
-                _mask(len(values), short),
-                levels.upper,
-                levels.lower,
-                np.maximum(levels.sliding, 1.0),
+            replace(
+                levels.restricted_to(_mask(len(values), short)),
+                sliding=np.maximum(levels.sliding, 1.0),
             ),
             forced,
             costs,

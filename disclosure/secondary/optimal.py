@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.errors import ProtectionInfeasibleError
-from disclosure.secondary.attacker import AttackerModel, Cut
+from disclosure.secondary.attacker import AttackerModel, Cut, alternative_cuts
 from disclosure.secondary.levels import ProtectionLevels
 from disclosure.solver import new_solver
 
@@ -58,9 +58,14 @@ class _Master:
         primary: np.ndarray,
         forced: np.ndarray,
         max_nodes: int,
+        choices: int = 0,
     ) -> None:
         """The master problem of Fischetti and Salazar (2000): binary ``x``, primaries fixed to 1,
-        forced cells to 0, minimise ``costs @ x``; cuts come later."""
+        forced cells to 0, minimise ``costs @ x``; then ``choices`` binary side choices of cells
+        with alternative levels (cost 0, after the cells); cuts come later."""
+        costs = np.concatenate([np.asarray(costs, dtype=np.float64), np.zeros(choices)])
+        primary = np.concatenate([np.asarray(primary, dtype=bool), np.zeros(choices, bool)])
+        forced = np.concatenate([np.asarray(forced, dtype=bool), np.zeros(choices, bool)])
         n = len(costs)
         solver = new_solver()
         solver.setOptionValue("mip_rel_gap", 0.0)
@@ -100,6 +105,11 @@ class _Master:
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"master LP relaxation ended with status {status}")
         return values
+
+    @property
+    def solved(self) -> bool:
+        """Whether the MILP was solved once (a start is only given before that)."""
+        return self._solved
 
     def _fresh_copy(self) -> None:
         """Replace the solver by an unsolved copy of its model with the same options."""
@@ -224,10 +234,15 @@ def optimal_pattern(
     cuts at the LP relaxation (default ``max_rounds``); ``max_rounds`` then counts MILP rounds.
     """
     primary = levels.primary
+    n = len(primary)
     fixed = primary if start is None else primary | start
-    master = _Master(costs, fixed, forced, max_nodes)
+    alternative = np.flatnonzero(levels.alternative)
+    column = {int(p): n + j for j, p in enumerate(alternative)}
+    master = _Master(costs, fixed, forced, max_nodes, choices=len(alternative))
     total_cuts = 0
-    needs_cover = primary & ((levels.upper > 0) | (levels.lower > 0) | (levels.sliding > 0))
+    needs_cover = primary & (
+        (levels.upper > 0) | (levels.lower > 0) | (levels.sliding > 0) | levels.alternative
+    )
     exact = (attacker.published_low == 0) & (attacker.published_high == 0)
     for cut in _relation_cuts(relations, needs_cover, forced & ~fixed, exact):
         if len(cut.cells) == 0:
@@ -239,14 +254,37 @@ def optimal_pattern(
     primaries = np.flatnonzero(needs_cover)
 
     def separate(x: np.ndarray) -> int:
-        """Add a cut for every primary the pattern ``x`` leaves unprotected."""
-        attacker.set_pattern(x)
+        """Add a cut for every primary the pattern ``x[:n]`` (with side choices ``x[n:]``)
+        leaves unprotected."""
+        attacker.set_pattern(x[:n])
         violated = 0
         for p in primaries:
-            for cut in attacker.violated_cuts(int(p), levels):
+            cuts = attacker.violated_cuts(int(p), levels)
+            if int(p) in column:
+                j = column[int(p)]
+                cuts += alternative_cuts(
+                    attacker,
+                    int(p),
+                    float(levels.alt_upper[p]),
+                    float(levels.alt_lower[p]),
+                    float(x[j]),
+                    j,
+                )
+            for cut in cuts:
                 master.add_cut(cut)
                 violated += 1
         return violated
+
+    def with_choices(pattern: np.ndarray | None) -> np.ndarray | None:
+        """A protecting pattern with the side each alternative cell reaches (the upper side
+        when both do), as a start for the master."""
+        if pattern is None or not len(alternative):
+            return pattern
+        attacker.set_pattern(pattern)
+        sides = [
+            attacker.max_increase(int(p))[0] >= levels.alt_upper[p] - 1e-6 for p in alternative
+        ]
+        return np.concatenate([pattern, np.asarray(sides, dtype=bool)])
 
     # phase 1: cuts at the LP relaxation's fractional patterns are cheap and do most of the work
     relaxation_rounds = 0
@@ -255,7 +293,7 @@ def optimal_pattern(
     for relaxation_rounds in range(1, relaxation_limit + 1):  # noqa: B007 (reported below)
         relaxed = master.solve_relaxation()
         # the relaxation with valid cuts only: its optimum bounds the least cost from below
-        relaxed_bound = max(relaxed_bound, float(costs @ relaxed))
+        relaxed_bound = max(relaxed_bound, float(costs @ relaxed[:n]))
         added = separate(relaxed)
         total_cuts += added
         if added == 0:
@@ -265,15 +303,17 @@ def optimal_pattern(
     node_limited = False
     gap = EARLY_GAP
     for round_number in range(1, max_rounds + 1):
-        pattern, proven, found_bound = master.solve(gap, incumbent)
+        start_values = None if master.solved else with_choices(incumbent)
+        full, proven, found_bound = master.solve(gap, start_values)
         bound = max(bound, found_bound)
-        if pattern is None:
+        if full is None:
             notes.append(
                 f"optimal: the branch-and-bound node limit ({max_nodes}) was reached in round "
                 f"{round_number} without a pattern"
             )
             return _give_up(incumbent, round_number, total_cuts, bound, notes, relaxation_rounds)
-        violated = separate(pattern)
+        pattern = full[:n]
+        violated = separate(full)
         total_cuts += violated
         if violated:
             if repair is not None:

@@ -35,7 +35,8 @@ def dimension_entry(dimension: Dimension) -> dict[str, Any]:
 
 def primary_rule_entry(profile: Profile) -> dict[str, Any]:
     """The profile's primary rules beyond the threshold (null = rule off): dominance, p%,
-    frequency range, rates, group attribute disclosure and the protection mode."""
+    frequency range, rates, group attribute disclosure, the protection mode and how counts
+    below the threshold are protected (``frequency_sides``)."""
     return {
         "dominance_n": profile.dominance_n,
         "dominance_k": profile.dominance_k,
@@ -45,6 +46,7 @@ def primary_rule_entry(profile: Profile) -> dict[str, Any]:
         "group_attribute_max_total": profile.group_attribute_max_total,
         "group_attribute_k": profile.group_attribute_k,
         "protection": profile.protection,
+        "frequency_sides": profile.frequency_sides,
     }
 
 

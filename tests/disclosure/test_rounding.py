@@ -8,6 +8,9 @@ from disclosure.audit import UPPER
 from disclosure.rounding import known_interval, published_text, round_half_up
 
 NHS = Profile("nhs", threshold=8, symbol="*", zeros_safe=True, rounding_base=5)
+NHS_UPPER = Profile(
+    "nhs-upper", threshold=8, symbol="*", zeros_safe=True, rounding_base=5, frequency_sides="upper"
+)
 
 
 def test_round_half_up_to_base_five_and_zero_stays_zero() -> None:
@@ -46,14 +49,16 @@ def test_nhs_profile_publishes_rounded_counts_and_stars() -> None:
 def test_rounded_margins_pin_a_small_count_and_protection_adds_a_secondary() -> None:
     """A = 2, B = 8, C = 0, LA = 10: published B shows 10 (8..12), LA 10 (8..12), C 0, so the
     attacker knows A = LA - B - C lies in [0, 4]: never 8 or more. The upper protection level
-    (t - a = 6) is not reached, the audit with the protection's levels says so, and
-    protection adds a secondary suppression that lets A reach 8."""
+    (t - a = 6, asked for by ``frequency_sides = "upper"``) is not reached, the audit with
+    the protection's levels says so, and protection adds a secondary suppression that lets A
+    reach 8. Under the default ``"either"`` the interval [0, 4] is enough: it reaches 0."""
     table = ward_table([2, 8, 0])
-    protection = protect([table], NHS)
+    assert protect([table], NHS).audit.passed
+    protection = protect([table], NHS_UPPER)
     primary_only = {
         "wards": table.cells.with_columns(pl.col("value").is_between(1, 7).alias("suppressed"))
     }
-    alone = audit([table], primary_only, NHS, levels=protection.levels)
+    alone = audit([table], primary_only, NHS_UPPER, levels=protection.levels)
     assert [(f.cell, f.lower, f.upper, f.rule) for f in alone.failures] == [
         ("ward=A", 0.0, 4.0, UPPER)
     ]

@@ -26,26 +26,35 @@ def outcome_table(name: str = "ks2") -> Table:
 
 def levels_of(
     profile: Profile, requested: dict[str, object] | None = None
-) -> dict[str, tuple[str | None, float, float, float]]:
+) -> dict[str, tuple[str | None, float, float, float, float, float]]:
+    """Per primary cell: reason, upper, lower, sliding, alternative upper and lower."""
     table = outcome_table()
     linked = link_tables([table])
     reasons, levels = assess_primary([table], linked, profile, requested)
     return {
-        linked.label(i): (reasons[i], levels.upper[i], levels.lower[i], levels.sliding[i])
+        linked.label(i): (
+            reasons[i],
+            levels.upper[i],
+            levels.lower[i],
+            levels.sliding[i],
+            levels.alt_upper[i],
+            levels.alt_lower[i],
+        )
         for i in range(linked.size)
         if levels.primary[i]
     }
 
 
 def test_rules_combine_with_the_first_reason_and_the_largest_levels() -> None:
-    # school A: 2 pupils, none reached. freq marks not_reached and A's total (2 < 3, UPL 1); the
-    # group rule (N = 2, all in not_reached) marks reached (UPL 1); the rate rule (N = 2 < 5)
-    # marks both outcomes with upper 1 and lower min(1, a)
+    # school A: 2 pupils, none reached. freq marks not_reached and A's total (2 < 3: reach 3
+    # or 0, alternative levels 1 and 2); the group rule (N = 2, all in not_reached) marks
+    # reached (UPL 1); the rate rule (N = 2 < 5) marks both outcomes with upper 1 and lower
+    # min(1, a)
     profile = Profile("p", threshold=3, group_attribute_max_total=5, min_denominator=5)
     assert levels_of(profile) == {
-        "school=A": ("freq", 1.0, 0.0, 0.0),
-        "outcome=not_reached, school=A": ("freq", 1.0, 1.0, 0.0),
-        "outcome=reached, school=A": ("rate", 1.0, 0.0, 0.0),
+        "school=A": ("freq", 0.0, 0.0, 0.0, 1.0, 2.0),
+        "outcome=not_reached, school=A": ("freq", 1.0, 1.0, 0.0, 1.0, 2.0),
+        "outcome=reached, school=A": ("rate", 1.0, 0.0, 0.0, 0.0, 0.0),
     }
 
 
@@ -53,7 +62,7 @@ def test_requested_cells_are_primary_with_sliding_level_one() -> None:
     mask = np.zeros(outcome_table().size, dtype=bool)
     mask[2 * 3 + 1] = True  # (B, not_reached) = 7: school B, outcome codes Total, not_, reached
     found = levels_of(Profile("p", threshold=3), {"ks2": mask})
-    assert found["outcome=not_reached, school=B"] == (REQUESTED, 0.0, 0.0, 1.0)
+    assert found["outcome=not_reached, school=B"] == (REQUESTED, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def test_a_cell_shared_by_linked_tables_takes_every_tables_requirement() -> None:

@@ -46,6 +46,13 @@ def test_required_moves_widen_to_the_sliding_level() -> None:
     primary = np.array([True])
     values = np.array([2])
     both = ProtectionLevels(primary, np.array([1.0]), np.array([5.0]), np.array([6.0]))
-    assert required_moves(both, values, 0) == [4.0, -2.0]  # lower capped at the value 2
+    assert required_moves(both, values, 0) == [(4.0,), (-2.0,)]  # lower capped at the value 2
     sliding = ProtectionLevels(primary, np.zeros(1), np.zeros(1), np.array([1.0]))
-    assert required_moves(sliding, values, 0) == [1.0]
+    assert required_moves(sliding, values, 0) == [(1.0,)]
+
+
+def test_alternative_levels_are_one_move_with_two_options() -> None:
+    # a count of 2 under threshold 3: up to 3 (move +1) or down to 0 (move -2)
+    zero = np.zeros(1)
+    either = ProtectionLevels(np.array([True]), zero, zero, zero, np.array([1.0]), np.array([2.0]))
+    assert required_moves(either, np.array([2]), 0) == [(1.0, -2.0)]

@@ -121,7 +121,7 @@ def test_a_proven_optimum_is_the_pattern_returned_not_the_start() -> None:
         Table.from_microdata("by_a", frame, [unit, Dimension.flat("a", ["x", "y"])]),
         Table.from_microdata("by_b", frame, [unit, Dimension.flat("b", ["p", "q", "r"])]),
     ]
-    profile = Profile("dfe", threshold=3)
+    profile = Profile("dfe", threshold=3, frequency_sides="upper")  # the rule it was found with
     optimal = protect(tables, profile, method="optimal")
     modular = protect(tables, profile, method="modular")
     assert optimal.proven_optimal and optimal.audit.passed

@@ -16,6 +16,7 @@ RULES = {
     "group_attribute_max_total": 10,
     "group_attribute_k": 1,
     "protection": "symmetric",
+    "frequency_sides": "upper",
 }
 
 
@@ -45,5 +46,6 @@ def test_rules_that_are_off_are_null_and_tables_carry_them() -> None:
         "group_attribute_max_total": None,
         "group_attribute_k": 0,
         "protection": "upper",
+        "frequency_sides": "either",
     }
     assert entry["rounding_base"] is None and entry["cells"] == 1
