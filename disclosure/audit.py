@@ -69,7 +69,8 @@ class AuditFailure:
     """One failing cell: where it is, its true value, the attacker's interval, the rule it
     breaks, the requirement it had, and the evidence: ``relations`` (the additive relations
     with non-zero dual at the attacker's optimum), ``pinned_by`` (the published cells whose
-    known values bound it, and the other suppressed cells of those relations)."""
+    known values bound it, and the other suppressed cells of those relations). One finding of
+    the audit of Hundepool et al., 2012, 4.3.4 (tau-ARGUS manual, "audit")."""
 
     cell: str
     tables: tuple[str, ...]
@@ -84,7 +85,8 @@ class AuditFailure:
 
     @property
     def evidence(self) -> tuple[str, ...]:
-        """Relations and cells behind the interval, as readable lines."""
+        """Relations and cells behind the interval, as readable lines: the binding constraints
+        of the attacker's LP (Fischetti and Salazar, JASA 2000; Hundepool et al., 2012, 4.3.2)."""
         lines = list(self.relations)
         if self.pinned_by:
             lines.append("cells involved: " + "; ".join(self.pinned_by))
@@ -101,7 +103,8 @@ class AuditFailure:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form (an infinite bound becomes null)."""
+        """JSON-serialisable form (an infinite bound becomes null) of one audit finding
+        (Hundepool et al., 2012, 4.3.4)."""
         out = asdict(self)
         out["tables"] = list(self.tables)
         out["relations"] = list(self.relations)
@@ -115,7 +118,8 @@ class AuditFailure:
 class AuditReport:
     """``passed``; ``intervals``: one row per suppressed unique cell (cell, tables, value,
     status, lower, upper, passed, rule); ``failures``: the failing cells with evidence;
-    ``rounding_base`` when published cells were audited as rounded."""
+    ``rounding_base`` when published cells were audited as rounded. The outcome of the audit
+    of Hundepool et al., 2012, 4.3.4 (tau-ARGUS manual, "audit")."""
 
     passed: bool
     intervals: pl.DataFrame
@@ -124,7 +128,8 @@ class AuditReport:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-serialisable verdict for release manifests and Prefect artifacts: the verdict,
-        counts, and each failing cell with its interval and what pins it down."""
+        counts, and each failing cell with its interval and what pins it down (the audit of
+        Hundepool et al., 2012, 4.3.4)."""
         return {
             "passed": self.passed,
             "cells_audited": self.intervals.height,
@@ -134,7 +139,8 @@ class AuditReport:
         }
 
     def markdown(self, shown: int = 20) -> str:
-        """A Markdown summary (verdict, then a table of failing cells) for a Prefect artifact."""
+        """A Markdown summary (verdict, then a table of failing cells) for a Prefect artifact:
+        the audit's verdict (Hundepool et al., 2012, 4.3.4; tau-ARGUS manual, "audit")."""
         verdict = "passed" if self.passed else "FAILED"
         lines = [f"Audit {verdict}: {self.intervals.height} suppressed cell(s) audited."]
         if self.failures:

@@ -12,21 +12,25 @@ from dataclasses import dataclass
 
 
 class DisclosureError(ValueError):
-    """Base class of every error raised by :mod:`disclosure`."""
+    """Base class of every error raised by :mod:`disclosure`: each guards a precondition of
+    the methods of Hundepool et al., 2012, ch. 4 and 5."""
 
 
 class HierarchyError(DisclosureError):
-    """A dimension's hierarchy is malformed (cycle, unknown parent, code equal to the total)."""
+    """A dimension's hierarchy is malformed (cycle, unknown parent, code equal to the total):
+    it must be a tree rooted at the total (tau-ARGUS manual, "hierarchical codes")."""
 
 
 class TableError(DisclosureError):
-    """A table's input frame does not fit its dimensions (unknown codes, duplicates, nulls)."""
+    """A table's input frame does not fit its dimensions (unknown codes, duplicates, nulls):
+    a table is one cell per combination of its dimensions' codes (Hundepool et al., 2012, 4.3)."""
 
 
 @dataclass(frozen=True)
 class AdditivityFailure:
     """One additive relation that does not hold: ``parent`` should equal the sum of its children
-    along ``dimension``, but holds ``value`` while the children sum to ``children_sum``."""
+    along ``dimension``, but holds ``value`` while the children sum to ``children_sum`` (one of
+    the additive relations of Hundepool et al., 2012, 4.3)."""
 
     table: str
     dimension: str
@@ -44,7 +48,8 @@ class AdditivityFailure:
 
 
 class AdditivityError(DisclosureError):
-    """Pre-aggregated cells are not additive; ``failures`` lists every failing relation."""
+    """Pre-aggregated cells are not additive; ``failures`` lists every failing relation (a
+    table's cells must satisfy its additive relations, Hundepool et al., 2012, 4.3)."""
 
     def __init__(self, failures: list[AdditivityFailure], shown: int = 20) -> None:
         """Hold every failure and show the first ``shown`` in the message."""
@@ -56,9 +61,11 @@ class AdditivityError(DisclosureError):
 
 
 class LinkingError(DisclosureError):
-    """Tables protected together disagree: a shared dimension's total or a shared cell's value."""
+    """Tables protected together disagree: a shared dimension's total or a shared cell's value
+    (linked tables must agree on the cells they share: tau-ARGUS manual, "linked tables")."""
 
 
 class ProtectionInfeasibleError(DisclosureError):
     """No suppression pattern can protect a primary cell (e.g. every alternative is forced
-    published)."""
+    published): the secondary suppression problem of Fischetti and Salazar, JASA 2000, has no
+    feasible solution."""

@@ -22,7 +22,9 @@ class Dimension:
     """A named hierarchy: ``parents`` maps every non-total code to its parent code.
 
     Codes are strings. ``codes`` lists them in a fixed order: the total first, then a depth-first
-    walk visiting children in sorted order, so a parent always precedes its children.
+    walk visiting children in sorted order, so a parent always precedes its children. A
+    hierarchical spanning variable (Hundepool et al., 2012, 4.3; tau-ARGUS manual, "hierarchical
+    codes").
     """
 
     name: str
@@ -43,7 +45,8 @@ class Dimension:
 
     @classmethod
     def flat(cls, name: str, codes: Sequence[str], total: str = "Total") -> Dimension:
-        """A one-level dimension: every code is a child of ``total``."""
+        """A one-level dimension: every code is a child of ``total`` (a non-hierarchical
+        variable with its total, Hundepool et al., 2012, 4.3)."""
         codes = [str(c) for c in codes]
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
@@ -58,7 +61,7 @@ class Dimension:
 
         E.g. ``levels=["phase", "laestab"]``: each school's parent is its phase, each phase's
         parent is ``total``. A code with two different parents, or found at two levels, is an
-        error.
+        error. The levels of a hierarchical code list (tau-ARGUS manual, "hierarchical codes").
         """
         if not levels:
             raise HierarchyError(f"dimension {name!r}: no levels given")
@@ -109,7 +112,8 @@ class Dimension:
 
     @cached_property
     def codes(self) -> tuple[str, ...]:
-        """All codes: the total first, then depth-first with children in sorted order."""
+        """All codes: the total first, then depth-first with children in sorted order (the
+        code list of the hierarchy, tau-ARGUS manual, "hierarchical codes")."""
         order: list[str] = []
         stack = [self.total]
         while stack:
@@ -120,31 +124,38 @@ class Dimension:
 
     @cached_property
     def position(self) -> dict[str, int]:
-        """Index of each code in :attr:`codes`."""
+        """Index of each code in :attr:`codes`: its position along the table's axis for this
+        dimension (the table structure of Hundepool et al., 2012, 4.3)."""
         return {code: i for i, code in enumerate(self.codes)}
 
     @cached_property
     def leaves(self) -> tuple[str, ...]:
-        """Codes without children, in :attr:`codes` order."""
+        """Codes without children, in :attr:`codes` order: the most detailed level of the
+        hierarchy (tau-ARGUS manual, "hierarchical codes")."""
         return tuple(c for c in self.codes if not self._children[c])
 
     def children(self, code: str) -> tuple[str, ...]:
-        """The children of ``code``, sorted; empty for a leaf."""
+        """The children of ``code``, sorted; empty for a leaf. A parent is the sum of its
+        children (the additive relations of Hundepool et al., 2012, 4.3)."""
         self._check(code)
         return self._children[code]
 
     def parent(self, code: str) -> str | None:
-        """The parent of ``code``; None for the total."""
+        """The parent of ``code``; None for the total (tau-ARGUS manual, "hierarchical
+        codes")."""
         self._check(code)
         return self.parents.get(code)
 
     def is_leaf(self, code: str) -> bool:
-        """Whether ``code`` has no children (a leaf of the hierarchy)."""
+        """Whether ``code`` has no children (a leaf of the hierarchy; tau-ARGUS manual,
+        "hierarchical codes")."""
         self._check(code)
         return not self._children[code]
 
     def depth(self, code: str) -> int:
-        """0 for the total, 1 for its children, and so on."""
+        """0 for the total, 1 for its children, and so on: the code's level in the hierarchy
+        (tau-ARGUS manual, "hierarchical codes"), by which the modular method orders its
+        subtables (de Wolf 2002, HiTaS)."""
         self._check(code)
         depth = 0
         while code != self.total:

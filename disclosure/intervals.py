@@ -52,7 +52,8 @@ class Interval:
     """The attacker's real-valued min and max of one cell with the duals of both LPs
     (``None`` when unbounded, or for the minimum when a witness at the cell's lower bound made
     its LP unnecessary): row duals over the group's relations, column duals over its
-    variables."""
+    variables. The cell's feasibility interval (Hundepool et al., 2012, 4.2.2), from the
+    attacker's LPs of Fischetti and Salazar, JASA 2000."""
 
     lower: float
     upper: float
@@ -64,7 +65,8 @@ class Interval:
 class IntervalSolver:
     """The attacker's LPs, one small HiGHS model per group of suppressed cells linked by
     relations (published inexact cells, under rounding, are variables too), with the witnesses
-    of the module docstring."""
+    of the module docstring: the attacker's problem of Hundepool et al., 2012, 4.3.2, as the
+    audit solves it (4.3.4; tau-ARGUS manual, "audit")."""
 
     def __init__(
         self,
@@ -161,7 +163,7 @@ class IntervalSolver:
     def interval(self, cell: int) -> Interval:
         """Min and max of ``cell`` over everything the attacker knows (LP optima, or the bound
         a witness proves optimal: the cell's lower bound for the minimum, its one-relation
-        bound for the maximum)."""
+        bound for the maximum): the feasibility interval of Hundepool et al., 2012, 4.2.2."""
         k, group, model, position = self._locate(cell)
         upper, up_duals = self._maximum(k, model, position)
         bound = self.low[cell]
@@ -173,7 +175,8 @@ class IntervalSolver:
 
     def intervals(self, cells: np.ndarray) -> list[Interval]:
         """:meth:`interval` for each of ``cells``: every maximum first, then only the minima no
-        witness has settled (same answers, fewer LPs)."""
+        witness has settled (same answers, fewer LPs), as the audit of Hundepool et al., 2012,
+        4.3.4 asks them."""
         located = [self._locate(int(c)) for c in cells]
         uppers = [self._maximum(k, model, position) for k, _, model, position in located]
         out: list[Interval] = []
@@ -196,7 +199,8 @@ class IntervalSolver:
         k, _, model, position = self._locate(cell)
 
         def met() -> bool:
-            """Whether the witnesses seen so far show every part of the requirement."""
+            """Whether the witnesses seen so far show every part of the requirement (the
+            upper, lower and sliding protection levels, Hundepool et al., 2012, 4.2.2)."""
             return (
                 self.seen_high[k] >= above - _EPS
                 and self.seen_low[k] <= below + _EPS
@@ -219,7 +223,9 @@ class IntervalSolver:
         return met()
 
     def is_exact(self, cell: int) -> bool:
-        """Whether the attacker pins ``cell`` to one value (its interval is a point)."""
+        """Whether the attacker pins ``cell`` to one value (its interval is a point): exact
+        disclosure of a suppressed cell, which the audit rejects (Hundepool et al., 2012,
+        4.3.4)."""
         return not self.reaches(cell, -math.inf, math.inf, _EPS * 10)
 
     def evidence(
@@ -227,7 +233,8 @@ class IntervalSolver:
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The relations with non-zero row dual at the attacker's optimum (those the bound is
         derived from), and the cells they pin it with: published cells whose known bound is
-        active (non-zero column dual) and the other suppressed cells of those relations."""
+        active (non-zero column dual) and the other suppressed cells of those relations (LP
+        duality on the attacker's LP of Fischetti and Salazar, JASA 2000)."""
         model = self._models[result.group]
         chosen = []
         if side in ("upper", "both"):
@@ -385,7 +392,8 @@ def _row_upper_bounds(
     m = sub.shape[0]
 
     def totals(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per row, the sum of the finite terms and the number of infinite ones."""
+        """Per row, the sum of the finite terms and the number of infinite ones (rows are the
+        additive relations of the attacker's problem, Hundepool et al., 2012, 4.3.2)."""
         finite = np.isfinite(terms)
         sums = np.bincount(row, weights=np.where(finite, terms, 0.0), minlength=m)
         return sums, np.bincount(row, weights=(~finite).astype(np.float64), minlength=m)

@@ -33,13 +33,15 @@ GRAND_TOTAL_LABEL = "grand total"
 
 
 def cell_label(key: CellKey) -> str:
-    """Readable coordinates, e.g. ``"fsm=Y, school=100001"``; ``"grand total"`` for ()."""
+    """Readable coordinates, e.g. ``"fsm=Y, school=100001"``; ``"grand total"`` for (): the
+    identity of a cell shared by linked tables (tau-ARGUS manual, "linked tables")."""
     return ", ".join(f"{d}={c}" for d, c in key) if key else GRAND_TOTAL_LABEL
 
 
 @dataclass(frozen=True)
 class LinkedCells:
-    """The unique cells of a set of linked tables and their joint additive relations.
+    """The unique cells of a set of linked tables and their joint additive relations
+    (tau-ARGUS manual, "linked tables"; the relations of Hundepool et al., 2012, 4.3).
 
     - ``keys[i]``, ``values[i]``: identity and count of unique cell ``i`` (first-seen order:
       tables in the order given, cells in each table's order).
@@ -63,21 +65,25 @@ class LinkedCells:
 
     @property
     def size(self) -> int:
-        """The number of unique cells."""
+        """The number of unique cells: the variables of the attacker's problem (Hundepool et
+        al., 2012, 4.3.2) over all linked tables."""
         return len(self.keys)
 
     def label(self, cell: int) -> str:
-        """Readable coordinates of unique cell ``cell``."""
+        """Readable coordinates of unique cell ``cell`` of the linked tables (tau-ARGUS
+        manual, "linked tables")."""
         return cell_label(self.keys[cell])
 
     def is_grand_total(self, cell: int) -> bool:
         """Whether unique cell ``cell`` is a grand total (every dimension at its total; a
-        magnitude table's grand total carries only its measure)."""
+        magnitude table's grand total carries only its measure): the cell linked tables of
+        one kind share (tau-ARGUS manual, "linked tables")."""
         return all(dim == MEASURE_KEY for dim, _ in self.keys[cell])
 
 
 def link_tables(tables: Sequence[Table]) -> LinkedCells:
-    """Identify shared cells across ``tables`` and stack their relations.
+    """Identify shared cells across ``tables`` and stack their relations, so that linked tables
+    are protected as one problem (tau-ARGUS manual, "linked tables").
 
     Raises :class:`LinkingError` when table names repeat, a dimension name has two different
     totals, or one cell has two different values in two tables.

@@ -14,7 +14,8 @@ from disclosure.table import Table
 
 def pattern_mask(table: Table, given: Any) -> np.ndarray:
     """A boolean mask aligned with ``table.cells`` from a frame (``status`` or ``suppressed``
-    column, joined on the dimension codes), series or sequence."""
+    column, joined on the dimension codes), series or sequence: true where the cell status is
+    primary or secondary (tau-ARGUS manual, "cell status")."""
     if isinstance(given, pl.DataFrame):
         names = [d.name for d in table.dimensions]
         if "status" in given.columns:

@@ -58,6 +58,8 @@ class Protection:
     pattern ("optimal", "modular", "heuristic", or e.g. "modular (fallback)");
     ``proven_optimal`` whether the optimal method proved least cost; ``notes`` explain any
     fallback or limit reached; ``levels`` the protection levels over the linked unique cells.
+    The outcome of primary and secondary cell suppression and of the audit (Hundepool et al.,
+    2012, 4.2-4.3; tau-ARGUS manual, "cell status").
     """
 
     tables: dict[str, pl.DataFrame]
@@ -71,7 +73,8 @@ class Protection:
     levels: ProtectionLevels | None = None
 
     def summary(self) -> dict[str, dict[str, Any]]:
-        """Per table: cells, primary and secondary counts, method and the audit verdict.
+        """Per table: cells, primary and secondary counts, method and the audit verdict
+        (Hundepool et al., 2012, 4.3.4; tau-ARGUS manual, "audit").
 
         JSON-serialisable; the form the release manifest and the flows' artifacts use. It holds
         nothing computed from the true values of hidden cells (see :meth:`information_loss`).

@@ -22,7 +22,8 @@ import numpy as np
 
 
 def round_half_up(values: np.ndarray, base: int) -> np.ndarray:
-    """Each count rounded to the nearest multiple of ``base``, halves rounded up (0 stays 0)."""
+    """Each count rounded to the nearest multiple of ``base``, halves rounded up (0 stays 0):
+    the rounding of NHS England's rule (base 5); rounding, Hundepool et al., 2012, ch. 5."""
     if base < 1:
         raise ValueError("the rounding base must be positive")
     v = np.asarray(values, dtype=np.int64)
@@ -30,7 +31,8 @@ def round_half_up(values: np.ndarray, base: int) -> np.ndarray:
 
 
 def half_width(base: int) -> int:
-    """How far a true count can lie from its published rounded value: ``floor(base / 2)``."""
+    """How far a true count can lie from its published rounded value: ``floor(base / 2)``
+    (the rounding interval, Hundepool et al., 2012, ch. 5)."""
     return base // 2
 
 
@@ -41,7 +43,8 @@ def known_interval(
 
     ``[max(0, r - h), r + h]`` intersected with the counts that can be published at all
     (0 when ``zeros_published``, and ``threshold`` upwards): e.g. base 5, threshold 8 gives
-    ``10 -> [8, 12]``, ``15 -> [13, 17]`` and ``0 -> [0, 0]``.
+    ``10 -> [8, 12]``, ``15 -> [13, 17]`` and ``0 -> [0, 0]`` (NHS England's rule: base 5,
+    counts 1-7 suppressed). What rounding leaves the attacker, Hundepool et al., 2012, ch. 5.
     """
     r = np.asarray(rounded, dtype=np.int64)
     h = half_width(base)
@@ -57,7 +60,7 @@ def published_text(
     values: np.ndarray, suppressed: np.ndarray, symbol: str, base: int | None
 ) -> list[str]:
     """What each cell shows: the symbol when suppressed, else the count (rounded when a base
-    is given) as text."""
+    is given) as text: under NHS England's rule the symbol or a multiple of 5."""
     shown = np.asarray(values, dtype=np.int64)
     if base is not None:
         shown = round_half_up(shown, base)

@@ -38,7 +38,8 @@ def _swallow_banner() -> None:
 
 
 def new_solver() -> highspy.Highs:
-    """A HiGHS instance that prints nothing and gives the same answer every run."""
+    """A HiGHS instance that prints nothing and gives the same answer every run, for the
+    attacker's LPs and the master MILP of Fischetti and Salazar, JASA 2000."""
     _swallow_banner()
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)

@@ -99,7 +99,8 @@ class Table:
 
     @property
     def is_magnitude(self) -> bool:
-        """True for a magnitude table (sums with contributor counts), False for counts."""
+        """True for a magnitude table (sums with contributor counts, Hundepool et al., 2012,
+        ch. 4), False for counts (frequency tables, ch. 5)."""
         return self.frequencies is not None
 
     @property
@@ -110,7 +111,8 @@ class Table:
 
     @property
     def attribute_axis(self) -> int | None:
-        """The position of the attribute dimension, or None when the table declares none."""
+        """The position of the attribute dimension, or None when the table declares none
+        (the dimension of group attribute disclosure, Hundepool et al., 2012, 5.2)."""
         if self.attribute is None:
             return None
         return [d.name for d in self.dimensions].index(self.attribute)
@@ -185,7 +187,8 @@ class Table:
         attribute: str | None = None,
     ) -> Table:
         """A count table from counts of leaf cells only (one row per leaf combination, missing
-        rows are 0); subtotals and totals are summed along the hierarchies."""
+        rows are 0); subtotals and totals are summed along the hierarchies (a frequency table,
+        Hundepool et al., 2012, ch. 5, with the additive relations of 4.3)."""
         dimensions = tuple(dimensions)
         counts = _leaf_counts(name, frame, dimensions, None, value=value)
         return cls(name, dimensions, _aggregate(counts, dimensions), attribute=attribute)
@@ -210,6 +213,7 @@ class Table:
         contributor counts), ``largest`` (the columns of the largest contributions, largest
         first) and ``measure`` (the summed variable's name; default ``value``); contributor
         counts are not checked for additivity, since one contributor can sit in several cells.
+        The cells must satisfy the table's additive relations (Hundepool et al., 2012, 4.3).
         """
         dimensions = tuple(dimensions)
         values = _cell_array(name, frame, dimensions, value)
@@ -238,22 +242,26 @@ class Table:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """The number of codes of each dimension (totals and subtotals included)."""
+        """The number of codes of each dimension (totals and subtotals included): the table's
+        cells as in Hundepool et al., 2012, 4.3, one per combination of codes."""
         return self.values.shape
 
     @property
     def size(self) -> int:
-        """The number of cells of the full cross product."""
+        """The number of cells of the full cross product, margins included (the table
+        structure of Hundepool et al., 2012, 4.3)."""
         return int(self.values.size)
 
     @property
     def grand_total(self) -> int:
-        """The value of the cell where every dimension is at its total."""
+        """The value of the cell where every dimension is at its total (the overall total,
+        Hundepool et al., 2012, ch. 4)."""
         return int(self.values[(0,) * len(self.dimensions)])
 
     @cached_property
     def cells(self) -> pl.DataFrame:
-        """One row per cell: a Utf8 column per dimension and the Int64 ``value``."""
+        """One row per cell: a Utf8 column per dimension and the Int64 ``value`` (a hierarchical
+        table is its cells plus the additive relations among them, Hundepool et al., 2012, 4.3)."""
         columns: dict[str, pl.Series] = {}
         for axis, dim in enumerate(self.dimensions):
             codes = np.array(dim.codes, dtype=object)
@@ -266,7 +274,8 @@ class Table:
         return pl.DataFrame(columns)
 
     def coordinates(self, flat_index: int) -> dict[str, str]:
-        """The codes of the cell at ``flat_index`` in :attr:`cells` order."""
+        """The codes of the cell at ``flat_index`` in :attr:`cells` order (one code per
+        dimension: the table structure of Hundepool et al., 2012, 4.3)."""
         position = np.unravel_index(flat_index, self.shape)
         return {d.name: d.codes[int(i)] for d, i in zip(self.dimensions, position, strict=True)}
 
@@ -274,7 +283,7 @@ class Table:
         """The relations as index arrays, in a fixed order (by dimension, parent code, then the
         other dimensions' cells): ``parents[r]`` is the flat index of relation ``r``'s parent
         cell, ``children[r]`` the flat indices of its children and ``axes[r]`` the position of
-        the dimension it sums along."""
+        the dimension it sums along (the additive relations of Hundepool et al., 2012, 4.3)."""
         flat = np.arange(self.size, dtype=np.int64).reshape(self.shape)
         parents: list[np.ndarray] = []
         children: list[np.ndarray] = []
@@ -297,7 +306,8 @@ class Table:
 
     def relations(self) -> sp.csr_matrix:
         """The additive relations as a sparse matrix ``M`` with ``M @ values.ravel() == 0``:
-        one row per (parent cell, dimension), +1 on the parent and -1 on each child."""
+        one row per (parent cell, dimension), +1 on the parent and -1 on each child (the
+        linear system of Hundepool et al., 2012, 4.3 that an attacker uses)."""
         parents, children, _ = self.relation_parts()
         return relation_matrix(parents, children, self.size)
 
@@ -305,7 +315,8 @@ class Table:
 def relation_matrix(
     parents: np.ndarray, children: Sequence[np.ndarray], n_cells: int
 ) -> sp.csr_matrix:
-    """Sparse ``M``: row r has +1 at ``parents[r]`` and -1 at each of ``children[r]``."""
+    """Sparse ``M``: row r has +1 at ``parents[r]`` and -1 at each of ``children[r]`` (the
+    additive relations of Hundepool et al., 2012, 4.3)."""
     if len(parents) == 0:
         return sp.csr_matrix((0, n_cells))
     lengths = np.array([1 + len(k) for k in children], dtype=np.int64)

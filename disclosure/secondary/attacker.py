@@ -47,7 +47,8 @@ INFINITY = highspy.kHighsInf
 
 @dataclass(frozen=True)
 class Cut:
-    """``sum_i coefficients[i] * x_i >= level`` over the cells in ``cells``."""
+    """``sum_i coefficients[i] * x_i >= level`` over the cells in ``cells``: a Benders cut of
+    the master problem (Fischetti and Salazar, JASA 2000)."""
 
     cells: np.ndarray
     coefficients: np.ndarray
@@ -57,7 +58,8 @@ class Cut:
 @dataclass(frozen=True)
 class DualBound:
     """``constant + coefficients @ x``: an upper bound, for every pattern ``x``, on the
-    attacker's largest move of one cell in one direction (from one dual solution)."""
+    attacker's largest move of one cell in one direction (from one dual solution; LP duality
+    on the attacker's LP of Fischetti and Salazar, JASA 2000)."""
 
     constant: float
     coefficients: np.ndarray
@@ -65,7 +67,8 @@ class DualBound:
 
 def combined_cut(bounds: list[DualBound], level: float) -> Cut | None:
     """The cut ``sum of bounds >= level`` with the constants moved right and coefficients
-    capped at the right-hand side; None when the constants alone already reach ``level``."""
+    capped at the right-hand side; None when the constants alone already reach ``level``. A
+    Benders cut of the master problem of Fischetti and Salazar, JASA 2000."""
     constant = sum(b.constant for b in bounds)
     coefficients = np.sum([b.coefficients for b in bounds], axis=0)
     rhs = level - constant
@@ -78,7 +81,8 @@ def combined_cut(bounds: list[DualBound], level: float) -> Cut | None:
 
 class AttackerModel:
     """One LP over all unique cells whose bounds follow the current suppression pattern; each
-    question changes only the objective and is warm-started from the previous basis."""
+    question changes only the objective and is warm-started from the previous basis (the
+    attacker's LP of Fischetti and Salazar, JASA 2000; Hundepool et al., 2012, 4.3.2)."""
 
     def __init__(
         self,
@@ -139,7 +143,8 @@ class AttackerModel:
 
     def set_pattern(self, suppressed: np.ndarray) -> None:
         """Set the bounds for pattern ``x`` (bool, or fractional in [0, 1] for the master's
-        LP relaxation): ``l_i(x) <= z_i <= u_i(x)``."""
+        LP relaxation): ``l_i(x) <= z_i <= u_i(x)``, the attacker's bounds of Fischetti and
+        Salazar, JASA 2000, linear in ``x``."""
         x = np.asarray(suppressed, dtype=np.float64)
         changed = np.flatnonzero(x != self.pattern)
         if len(changed) == 0:
@@ -175,12 +180,14 @@ class AttackerModel:
         raise RuntimeError(f"attacker LP ended with status {status}")
 
     def max_increase(self, cell: int) -> tuple[float, np.ndarray | None]:
-        """The attacker's largest ``y_cell - a_cell`` and the row duals behind it."""
+        """The attacker's largest ``y_cell - a_cell`` and the row duals behind it (the upper
+        attacker LP of Fischetti and Salazar, JASA 2000)."""
         self._set_objective(cell, 1.0)
         return self._solve()
 
     def max_decrease(self, cell: int) -> tuple[float, np.ndarray | None]:
-        """The attacker's largest ``a_cell - y_cell`` and the row duals behind it."""
+        """The attacker's largest ``a_cell - y_cell`` and the row duals behind it (the lower
+        attacker LP of Fischetti and Salazar, JASA 2000)."""
         self._set_objective(cell, -1.0)
         return self._solve()
 
@@ -189,7 +196,8 @@ class AttackerModel:
 
         ``gain`` is the current max; ``f`` at the current pattern must equal it. The dual sign
         convention is checked, not assumed: the bound is valid either way, but only the right
-        sign makes it tight at the current pattern.
+        sign makes it tight at the current pattern. Weak and strong LP duality, as in
+        Fischetti and Salazar, JASA 2000.
         """
         for candidate in (duals, -duals):
             reduced = -self.transposed @ candidate
@@ -206,7 +214,8 @@ class AttackerModel:
         raise RuntimeError(f"no tight dual bound for cell {cell}: dual solution inconsistent")
 
     def cut(self, cell: int, level: float, duals: np.ndarray, gain: float) -> Cut:
-        """The Benders cut ``f(x) >= level`` for the upper protection of ``cell``."""
+        """The Benders cut ``f(x) >= level`` for the upper protection of ``cell`` (Fischetti and
+        Salazar, JASA 2000)."""
         found = combined_cut([self.dual_bound(cell, 1.0, duals, gain)], level)
         if found is None:
             raise RuntimeError(f"no violated cut for cell {cell}")
@@ -214,7 +223,8 @@ class AttackerModel:
 
     def violated_cuts(self, cell: int, levels: ProtectionLevels) -> list[Cut]:
         """Every cut (upper, lower, sliding) the current pattern violates for primary ``cell``;
-        empty when ``cell`` is protected."""
+        empty when ``cell`` is protected (Fischetti and Salazar, JASA 2000; Hundepool et al.,
+        2012, 4.3.2)."""
         upper, lower, sliding = (
             float(levels.upper[cell]),
             float(levels.lower[cell]),
@@ -255,7 +265,8 @@ def alternative_cuts(
 ) -> list[Cut]:
     """The cuts the current pattern and side choice ``choice`` (master column ``column``, 1 =
     upper side) violate for a cell with alternative levels (module docstring); empty when the
-    chosen side is reached, or when a level of 0 makes the requirement trivially met."""
+    chosen side is reached, or when a level of 0 makes the requirement trivially met. The
+    Benders cuts of Fischetti and Salazar, JASA 2000, with a side choice."""
     if up_level <= 0 or down_level <= 0:
         return []
     cuts: list[Cut] = []

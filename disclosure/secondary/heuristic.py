@@ -97,14 +97,16 @@ class _PathLP:
         self.upper = upper
 
     def free(self, cells: np.ndarray) -> None:
-        """Suppressed cells move at no cost."""
+        """Suppressed cells move at no cost (only published cells are priced in the LP
+        heuristic of Carvalho, Dellaert and Osorio 1994)."""
         if len(cells):
             columns = np.concatenate([cells, cells + self.n]).astype(np.int32)
             self.solver.changeColsCost(len(columns), columns, np.zeros(len(columns)))
 
     def cheapest_path(self, p: int, level: float) -> tuple[float, np.ndarray, np.ndarray] | None:
         """The LP's cost, the cells it moves (by ``z``) and its net perturbation of every cell,
-        or None when ``p`` cannot move by ``level`` (a negative ``level`` moves ``p`` down)."""
+        or None when ``p`` cannot move by ``level`` (a negative ``level`` moves ``p`` down).
+        One LP of the heuristic of Carvalho, Dellaert and Osorio (1994)."""
         up, down = (level, 0.0) if level >= 0 else (0.0, -level)
         self.solver.changeColBounds(p, up, up)
         self.solver.changeColBounds(p + self.n, down, down)
@@ -163,7 +165,8 @@ def heuristic_pattern(
 
     ``start``: cells already suppressed (kept, and free to move). Raises
     :class:`ProtectionInfeasibleError` when a primary cannot be protected because the cells that
-    could hide it are forced published.
+    could hide it are forced published. The LP-based heuristic of Carvalho, Dellaert and
+    Osorio (1994) and Kelly, Golden and Assad (1992); Hundepool et al., 2012, 4.3.3.
     """
     pattern = np.asarray(levels.primary, dtype=bool).copy()
     if start is not None:

@@ -47,7 +47,8 @@ def hypercube_pattern(
     subtable's additive relations, used only by the LP heuristic when no box can make a move;
     ``start``: cells already suppressed (kept, free to use). Raises
     :class:`ProtectionInfeasibleError` when neither a box nor the LP heuristic can protect a
-    primary."""
+    primary. The hypercube method of Repsilber (tau-ARGUS manual, "Hypercube"; Hundepool et
+    al., 2012, 4.3.3)."""
     values = np.asarray(values, dtype=np.float64)
     pattern = np.asarray(levels.primary, dtype=bool).copy()
     if start is not None:

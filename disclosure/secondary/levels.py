@@ -32,7 +32,8 @@ import numpy as np
 class ProtectionLevels:
     """Upper, lower and sliding protection levels over the linked unique cells (0 = none), and
     the cells that must be suppressed (``primary``; a primary may have all three levels 0 when
-    only its own publication is disclosive)."""
+    only its own publication is disclosive): the protection levels of Fischetti and Salazar,
+    JASA 2000 (Hundepool et al., 2012, 4.2.2; tau-ARGUS manual, "protection levels")."""
 
     primary: np.ndarray
     upper: np.ndarray
@@ -59,17 +60,20 @@ class ProtectionLevels:
 
     @classmethod
     def upper_only(cls, primary: np.ndarray, upper: np.ndarray) -> ProtectionLevels:
-        """Only upper levels (the minimum frequency rule's ``UPL = t - a``)."""
+        """Only upper levels (the minimum frequency rule's ``UPL = t - a``; tau-ARGUS manual,
+        "protection levels")."""
         zeros = np.zeros(len(primary), dtype=np.float64)
         return cls(np.asarray(primary, dtype=bool), np.asarray(upper, float), zeros, zeros.copy())
 
     @property
     def alternative(self) -> np.ndarray:
-        """Primary cells with alternative levels (either side suffices)."""
+        """Primary cells with alternative levels (either side suffices: the minimum frequency
+        rule's requirement, Hundepool et al., 2012, 4.2.1)."""
         return self.primary & ((self.alt_upper > 0) | (self.alt_lower > 0))
 
     def subset(self, cells: np.ndarray) -> ProtectionLevels:
-        """The levels of ``cells`` (an index array), in that order."""
+        """The levels of ``cells`` (an index array), in that order (protection levels,
+        Hundepool et al., 2012, 4.2.2)."""
         return ProtectionLevels(
             self.primary[cells],
             self.upper[cells],
@@ -80,7 +84,8 @@ class ProtectionLevels:
         )
 
     def restricted_to(self, primary: np.ndarray) -> ProtectionLevels:
-        """The same levels with only ``primary`` (a mask) still to protect."""
+        """The same levels with only ``primary`` (a mask) still to protect (protection levels,
+        Hundepool et al., 2012, 4.2.2)."""
         return replace(self, primary=np.asarray(primary, dtype=bool))
 
     def with_requested(self, cells: np.ndarray, sliding: float = 1.0) -> ProtectionLevels:
@@ -93,7 +98,8 @@ class ProtectionLevels:
         return replace(self, primary=primary, sliding=slide)
 
     def requirement(self, cell: int) -> str:
-        """Readable requirement, e.g. ``"upper 2, sliding 1"``; ``"suppressed"`` if none."""
+        """Readable requirement, e.g. ``"upper 2, sliding 1"``; ``"suppressed"`` if none (the
+        protection levels of Hundepool et al., 2012, 4.2.2)."""
         parts = [
             f"{name} {level:g}"
             for name, level in (
@@ -111,17 +117,21 @@ class ProtectionLevels:
 @dataclass(frozen=True)
 class KnownBounds:
     """What the attacker knows of each cell when it is published: ``low <= y <= high``
-    (``low == high == value`` for a cell published exactly)."""
+    (``low == high == value`` for a cell published exactly): the attacker's known bounds on
+    a cell in the model of Fischetti and Salazar, JASA 2000; a rounded cell's interval,
+    Hundepool et al., 2012, ch. 5."""
 
     low: np.ndarray
     high: np.ndarray
 
     @classmethod
     def exact(cls, values: np.ndarray) -> KnownBounds:
-        """Every published cell known exactly (no rounding)."""
+        """Every published cell known exactly (no rounding), as in the attacker's problem of
+        Hundepool et al., 2012, 4.3.2."""
         v = np.asarray(values, dtype=np.float64)
         return cls(v.copy(), v.copy())
 
     def is_exact(self) -> np.ndarray:
-        """Cells an attacker knows exactly when published (no rounding interval)."""
+        """Cells an attacker knows exactly when published (no rounding interval; rounding,
+        Hundepool et al., 2012, ch. 5)."""
         return self.low == self.high

@@ -69,7 +69,8 @@ class Subtable:
     """A non-hierarchical subtable: ``cells`` are linked unique cells (the first is its grand
     total), ``relations`` its additive relations over positions in ``cells``, ``depth`` the
     sum of the chosen codes' depths (0 for the top subtable) and ``name`` e.g. ``"geo=W1 x
-    year=Total"``."""
+    year=Total"``. A subtable of the modular method (de Wolf 2002, HiTaS; tau-ARGUS manual,
+    "Modular")."""
 
     name: str
     depth: int
@@ -80,7 +81,8 @@ class Subtable:
 
 @dataclass
 class ModularResult:
-    """The pattern and how it was reached."""
+    """The pattern and how it was reached by the modular method (de Wolf 2002, HiTaS;
+    tau-ARGUS manual, "Modular")."""
 
     pattern: np.ndarray
     subtables: int
@@ -93,7 +95,8 @@ class ModularResult:
 
 def subtables(table: Table, cell_of: np.ndarray) -> list[Subtable]:
     """Every non-hierarchical subtable of ``table``, top-down (by depth, then code order),
-    with cells mapped to linked unique cells through ``cell_of``."""
+    with cells mapped to linked unique cells through ``cell_of``: the decomposition of the
+    modular method (de Wolf 2002, HiTaS; tau-ARGUS manual, "Modular")."""
     flat = np.arange(table.size, dtype=np.int64).reshape(table.shape)
     parents_per_dim = [
         [code for code in dim.codes if dim.children(code)] for dim in table.dimensions
@@ -122,7 +125,8 @@ def subtables(table: Table, cell_of: np.ndarray) -> list[Subtable]:
 
 
 def linked_subtables(tables: Sequence[Table], linked: LinkedCells) -> list[Subtable]:
-    """The subtables of every table, each distinct set of cells once, top-down."""
+    """The subtables of every table, each distinct set of cells once, top-down (HiTaS, de Wolf
+    2002, over linked tables: tau-ARGUS manual, "linked tables")."""
     seen: set[tuple[int, ...]] = set()
     out: list[Subtable] = []
     for table in tables:
@@ -142,7 +146,8 @@ def unprotected(
     known: KnownBounds,
 ) -> np.ndarray:
     """The primary cells whose audit interval (all relations, suppressed cells only bounded
-    below by 0) misses their upper, lower or sliding level, or is a single point."""
+    below by 0) misses their upper, lower or sliding level, or is a single point (the audit
+    of Hundepool et al., 2012, 4.3.4)."""
     solver = IntervalSolver(relations, values, pattern, known)
     short: list[int] = []
     for p in np.flatnonzero(levels.primary):
@@ -176,7 +181,8 @@ def modular_pattern(
     """A pattern protecting every primary cell over all linked tables, by subtables (HiTaS)
     then a full audit and repair; see the module docstring. ``optimal_subtables``: solve each
     subtable's MILP (default: when the problem has at most
-    :data:`OPTIMAL_SUBTABLES_MAX_CELLS` unique cells), else use the LP heuristic's pattern."""
+    :data:`OPTIMAL_SUBTABLES_MAX_CELLS` unique cells), else use the LP heuristic's pattern.
+    The modular method of de Wolf (2002, HiTaS; tau-ARGUS manual, "Modular")."""
     values = linked.values
     known = known or KnownBounds.exact(values)
     pattern = levels.primary.copy()
@@ -257,7 +263,8 @@ def modular_pattern(
                     local_costs: np.ndarray = local_costs,
                     local_known: KnownBounds = local_known,
                 ) -> np.ndarray:
-                    """The LP heuristic's protecting pattern started from ``pattern``."""
+                    """The LP heuristic's protecting pattern started from ``pattern``
+                    (Carvalho, Dellaert and Osorio 1994)."""
                     return heuristic_pattern(
                         sub.relations,
                         values[sub.cells],

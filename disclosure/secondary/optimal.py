@@ -38,7 +38,8 @@ EARLY_GAP = 0.2
 
 @dataclass
 class OptimalResult:
-    """The pattern and how it was reached."""
+    """The pattern and how it was reached by the Benders loop of Fischetti and Salazar, JASA
+    2000 (tau-ARGUS manual, "Optimal")."""
 
     pattern: np.ndarray | None
     proven_optimal: bool
@@ -86,7 +87,8 @@ class _Master:
         self._solved = False
 
     def solve_relaxation(self) -> np.ndarray:
-        """The master's LP relaxation (integrality dropped for this solve only)."""
+        """The master's LP relaxation (integrality dropped for this solve only), where cuts are
+        first separated at fractional patterns (Fischetti and Salazar, JASA 2000)."""
         columns = np.arange(self.n, dtype=np.int32)
         self.solver.changeColsIntegrality(
             self.n, columns, np.full(self.n, highspy.HighsVarType.kContinuous)
@@ -108,7 +110,8 @@ class _Master:
 
     @property
     def solved(self) -> bool:
-        """Whether the MILP was solved once (a start is only given before that)."""
+        """Whether the master MILP of Fischetti and Salazar, JASA 2000, was solved once (a
+        start is only given before that)."""
         return self._solved
 
     def _fresh_copy(self) -> None:
@@ -132,7 +135,8 @@ class _Master:
     def solve(
         self, gap: float, incumbent: np.ndarray | None = None
     ) -> tuple[np.ndarray | None, bool, float]:
-        """The master's pattern, whether it is proven optimal, and the lower bound; ``gap`` is
+        """The master's pattern (Fischetti and Salazar, JASA 2000), whether it is proven
+        optimal, and the lower bound; ``gap`` is
         the relative optimality gap accepted (0 = prove optimality). ``incumbent``: a known
         protecting pattern (it satisfies every valid cut), given to the MIP as a start on the
         first solve only: with HiGHS 1.16, a start set on a model already solved once makes
@@ -255,7 +259,7 @@ def optimal_pattern(
 
     def separate(x: np.ndarray) -> int:
         """Add a cut for every primary the pattern ``x[:n]`` (with side choices ``x[n:]``)
-        leaves unprotected."""
+        leaves unprotected (Benders cuts of Fischetti and Salazar, JASA 2000)."""
         attacker.set_pattern(x[:n])
         violated = 0
         for p in primaries:
@@ -277,7 +281,7 @@ def optimal_pattern(
 
     def with_choices(pattern: np.ndarray | None) -> np.ndarray | None:
         """A protecting pattern with the side each alternative cell reaches (the upper side
-        when both do), as a start for the master."""
+        when both do), as a start for the master of Fischetti and Salazar, JASA 2000."""
         if pattern is None or not len(alternative):
             return pattern
         attacker.set_pattern(pattern)

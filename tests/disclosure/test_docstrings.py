@@ -54,6 +54,37 @@ def test_every_primary_rule_function_cites_its_source() -> None:
     assert uncited == []
 
 
+def uncited_public_definitions(root: Path) -> list[str]:
+    """``path:line name`` of every public function, method or class (name not starting with
+    ``_``; nested ones included) whose docstring does not match :data:`SOURCE`."""
+    uncited: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        where = path.relative_to(root.parent)
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            definition = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+            if not definition or node.name.startswith("_"):  # type: ignore[union-attr]
+                continue
+            if not SOURCE.search(ast.get_docstring(node) or ""):  # type: ignore[arg-type]
+                uncited.append(f"{where}:{node.lineno} {node.name}")  # type: ignore[union-attr]
+    return uncited
+
+
+def test_every_public_definition_cites_its_source() -> None:
+    assert uncited_public_definitions(ROOT) == []
+
+
+def test_the_check_sees_an_uncited_public_definition(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    source = (
+        '"""A module."""\n\n\nclass A:\n    """A (tau-ARGUS manual)."""\n\n'
+        '    def f(self):\n        """F."""\n\n    def _g(self):\n        """G."""\n\n'
+        '    def __str__(self):\n        """S."""\n'
+    )
+    (package / "mod.py").write_text(source)
+    assert uncited_public_definitions(package) == ["pkg/mod.py:7 f"]
+
+
 def test_the_check_sees_a_missing_docstring(tmp_path: Path) -> None:
     package = tmp_path / "pkg"
     package.mkdir()
