@@ -20,12 +20,9 @@ import duckdb
 import polars as pl
 
 from pipeline.health.measurements import classification_load_id, measurement_window
-from pipeline.rights.audit_log import now_utc
-from pipeline.rights.pupil_keys import pupil_keys, store_key
+from pipeline.rights.release_population import COUNTED, EXCLUDED, write_release_population
 
-COUNTED = "counted"
 HELD_BACK = "held_back"
-EXCLUDED = "excluded_opt_out"
 
 _STATUSES = f"""
 WITH measured AS (
@@ -72,19 +69,9 @@ def record_health_population(
     """Record the release's population by keyed hash; return the number of children per
     status."""
     statuses = measured_population(con, academic_year, census_date)
-    keys = pupil_keys(store_key(con), statuses["upn"].to_list())
-    rows = statuses.select(
-        pl.lit(release_id).alias("release_id"),
-        pl.lit(flow).alias("flow"),
-        pl.lit(reference_date).alias("reference_date"),
-        pl.col("upn").replace_strict(keys, return_dtype=pl.Utf8).alias("pupil_key"),
-        "status",
-        pl.lit(now_utc()).alias("recorded_at"),
+    return write_release_population(
+        con,
+        release_id=release_id,
+        flow=flow,
+        statuses=statuses.with_columns(pl.lit(reference_date).alias("reference_date")),
     )
-    con.register("health_population_rows", rows.to_arrow())
-    try:
-        con.execute("DELETE FROM release_population WHERE release_id = ?", [release_id])
-        con.execute("INSERT INTO release_population SELECT * FROM health_population_rows")
-    finally:
-        con.unregister("health_population_rows")
-    return {str(k): int(v) for k, v in statuses.group_by("status").len().iter_rows()}

@@ -44,11 +44,25 @@ def record_release_population(
 ) -> dict[str, int]:
     """Record the release's population by keyed hash; return the number of pupils per status."""
     statuses = population_statuses(con, reference_date)
+    return write_release_population(
+        con,
+        release_id=release_id,
+        flow=flow,
+        statuses=statuses.with_columns(pl.lit(reference_date).alias("reference_date")),
+    )
+
+
+def write_release_population(
+    con: duckdb.DuckDBPyConnection, *, release_id: str, flow: str, statuses: pl.DataFrame
+) -> dict[str, int]:
+    """Replace the release's rows of ``release_population`` with ``statuses`` (one row per
+    pupil: ``upn``, ``status``, ``reference_date``), each UPN stored as its keyed hash only;
+    return the number of pupils per status. Every release flow records its population here."""
     keys = pupil_keys(store_key(con), statuses["upn"].to_list())
     rows = statuses.select(
         pl.lit(release_id).alias("release_id"),
         pl.lit(flow).alias("flow"),
-        pl.lit(reference_date).alias("reference_date"),
+        pl.col("reference_date").cast(pl.Date),
         pl.col("upn").replace_strict(keys, return_dtype=pl.Utf8).alias("pupil_key"),
         "status",
         pl.lit(now_utc()).alias("recorded_at"),
@@ -59,4 +73,4 @@ def record_release_population(
         con.execute("INSERT INTO release_population SELECT * FROM population_rows")
     finally:
         con.unregister("population_rows")
-    return dict(statuses.group_by("status").len().iter_rows())
+    return {str(k): int(v) for k, v in statuses.group_by("status").len().iter_rows()}

@@ -16,9 +16,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from pipeline.rights.audit_log import now_utc
-from pipeline.rights.pupil_keys import pupil_keys, store_key
-from pipeline.rights.release_population import COUNTED, EXCLUDED
+from pipeline.rights.release_population import COUNTED, EXCLUDED, write_release_population
 
 
 def population_statuses(
@@ -52,19 +50,4 @@ def record_performance_population(
 ) -> dict[str, int]:
     """Record the release's population by keyed hash; return the number of pupils per status."""
     statuses = population_statuses(con, census_dates)
-    keys = pupil_keys(store_key(con), statuses["upn"].to_list())
-    rows = statuses.select(
-        pl.lit(release_id).alias("release_id"),
-        pl.lit(flow).alias("flow"),
-        "reference_date",
-        pl.col("upn").replace_strict(keys, return_dtype=pl.Utf8).alias("pupil_key"),
-        "status",
-        pl.lit(now_utc()).alias("recorded_at"),
-    )
-    con.register("performance_population_rows", rows.to_arrow())
-    try:
-        con.execute("DELETE FROM release_population WHERE release_id = ?", [release_id])
-        con.execute("INSERT INTO release_population SELECT * FROM performance_population_rows")
-    finally:
-        con.unregister("performance_population_rows")
-    return dict(statuses.group_by("status").len().iter_rows())
+    return write_release_population(con, release_id=release_id, flow=flow, statuses=statuses)
