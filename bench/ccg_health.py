@@ -18,13 +18,12 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.funding_round import timed
-from bench.report import write_report
+from bench.report import measure_each_size, write_report
 
 ACADEMIC_YEAR = "2025/26"
 TARGET_SECONDS = 60.0
@@ -123,11 +122,7 @@ def main(args: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench ccg_health")
     parser.add_argument("--pupils", default="48000")
     options = parser.parse_args(args)
-    rows = []
-    for pupils in [int(p) for p in options.pupils.split(",")]:
-        with tempfile.TemporaryDirectory() as work:
-            rows.append(measure(pupils, Path(work)))
-            print(rows[-1], flush=True)
+    rows = measure_each_size(options.pupils, measure)
     write_report(
         "ccg_health",
         "CCG health release: wall-clock seconds of `pupilstats run ccg-health --input`",

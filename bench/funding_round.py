@@ -12,14 +12,13 @@ same process, which is robust to how busy the machine is.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bench.report import write_report
+from bench.report import measure_each_size, write_report
 
 T = TypeVar("T")
 CENSUS_DATE = date(2025, 10, 2)
@@ -87,11 +86,7 @@ def main(args: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench funding_round")
     parser.add_argument("--pupils", default="6000,12000,24000,48000")
     options = parser.parse_args(args)
-    rows = []
-    for pupils in [int(p) for p in options.pupils.split(",")]:
-        with tempfile.TemporaryDirectory() as work:
-            rows.append(measure(pupils, Path(work)))
-            print(rows[-1], flush=True)
+    rows = measure_each_size(options.pupils, measure)
     write_report(
         "funding_round",
         "Funding round: seconds per stage by borough size (no Prefect)",

@@ -5,12 +5,27 @@ from __future__ import annotations
 import json
 import os
 import platform
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(os.environ.get("PUPILSTATS_REPORTS", "reports")) / "bench"
+
+
+def measure_each_size(
+    pupils: str, measure: Callable[[int, Path], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``measure(pupils, work)`` for each comma-separated borough size in ``pupils``, each in a
+    fresh temporary folder; every row is printed as it comes."""
+    import tempfile
+
+    rows = []
+    for size in [int(p) for p in pupils.split(",")]:
+        with tempfile.TemporaryDirectory() as work:
+            rows.append(measure(size, Path(work)))
+            print(rows[-1], flush=True)
+    return rows
 
 
 def machine() -> dict[str, Any]:
