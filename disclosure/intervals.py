@@ -195,8 +195,19 @@ class IntervalSolver:
         """Whether the attacker's interval of ``cell`` reaches ``above`` (its max ``>= above``)
         and ``below`` (its min ``<= below``) and is at least ``width`` wide; LPs are solved only
         for what the witnesses do not already show (Fischetti and Salazar 2000: the upper,
-        lower and sliding protection levels)."""
+        lower and sliding protection levels).
+
+        Counts and sums are whole numbers, so the attacker's interval is ``[ceil(min),
+        floor(max)]`` and ``width`` is measured on it, as the audit measures it: a real
+        interval ``[0, 0.5]`` around a zero pins the zero (its only whole value)."""
         k, _, model, position = self._locate(cell)
+
+        def whole_width() -> float:
+            """The width of the whole-number interval the witnesses show so far (the audit's
+            interval, Hundepool et al., 2012, 4.3.4)."""
+            high = self.seen_high[k]
+            top = math.floor(high + _EPS) if math.isfinite(high) else math.inf
+            return top - math.ceil(self.seen_low[k] - _EPS)
 
         def met() -> bool:
             """Whether the witnesses seen so far show every part of the requirement (the
@@ -204,14 +215,14 @@ class IntervalSolver:
             return (
                 self.seen_high[k] >= above - _EPS
                 and self.seen_low[k] <= below + _EPS
-                and self.seen_high[k] - self.seen_low[k] >= width - _EPS
+                and whole_width() >= width - _EPS
             )
 
         if met():
             return True
         if self.row_upper[k] < above - _EPS:
             return False  # one relation already keeps the cell below ``above``
-        if self.seen_high[k] < above - _EPS or self.seen_high[k] - self.seen_low[k] < width - _EPS:
+        if self.seen_high[k] < above - _EPS or whole_width() < width - _EPS:
             upper, _ = self._optimise(model, position, highspy.ObjSense.kMaximize)
             if math.isinf(upper):
                 self.seen_high[k] = math.inf
@@ -223,9 +234,9 @@ class IntervalSolver:
         return met()
 
     def is_exact(self, cell: int) -> bool:
-        """Whether the attacker pins ``cell`` to one value (its interval is a point): exact
-        disclosure of a suppressed cell, which the audit rejects (Hundepool et al., 2012,
-        4.3.4)."""
+        """Whether the attacker pins ``cell`` to one value (its whole-number interval is a
+        point): exact disclosure of a suppressed cell, which the audit rejects (Hundepool et
+        al., 2012, 4.3.4)."""
         return not self.reaches(cell, -math.inf, math.inf, _EPS * 10)
 
     def evidence(

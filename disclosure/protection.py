@@ -26,8 +26,8 @@ from disclosure.primary.assess import REQUESTED, assess_primary  # noqa: F401 (r
 from disclosure.profile import Profile
 from disclosure.rounding import published_text
 from disclosure.secondary.attacker import AttackerModel
-from disclosure.secondary.cleanup import drop_derivable_secondaries
-from disclosure.secondary.costs import CostName, cell_costs
+from disclosure.secondary.costs import CostName, cell_costs, search_costs
+from disclosure.secondary.finish import finished_pattern
 from disclosure.secondary.heuristic import heuristic_pattern
 from disclosure.secondary.levels import KnownBounds, ProtectionLevels
 from disclosure.secondary.modular import linked_subtables, modular_pattern
@@ -106,7 +106,9 @@ class Protection:
         for name, frame in self.tables.items():
             suppressed = frame.filter(pl.col("status").is_in([PRIMARY, SECONDARY]))
             secondary = frame.filter(pl.col("status") == SECONDARY)
-            costs = cell_costs(suppressed["value"].to_numpy(), self.cost_function)  # type: ignore[arg-type]
+            hidden = frame["status"].is_in([PRIMARY, SECONDARY]).to_numpy()
+            all_costs = cell_costs(frame["value"].to_numpy(), self.cost_function)  # type: ignore[arg-type]
+            costs = all_costs[hidden]
             out[name] = {
                 "suppressed_value_total": int(suppressed["value"].sum()),
                 "secondary_value_total": int(secondary["value"].sum()),
@@ -135,7 +137,8 @@ def protect(
     the best found is used ("heuristic (fallback)" if no better one was) and the notes say
     so. ``method="modular"``: HiTaS-style, subtable by subtable,
     then a full audit and repair. ``method="heuristic"``: the fast LP-path method.
-    ``cost``: "value" (value + 1), "count" (1 per cell) or "log" (log(1 + value)).
+    ``cost``: "value" (least value, then fewest cells), "count" (1 per cell) or "log"
+    (log(1 + value)); see :func:`disclosure.secondary.costs.cell_costs`.
     ``requested``: per table, cells to suppress whatever their value (a boolean mask aligned
     with ``table.cells`` or a frame with a ``suppressed`` column); each must at least not be
     recovered exactly. Deterministic: same input, same pattern.
@@ -151,6 +154,7 @@ def protect(
     # a cell shared by k tables is lost from k published tables when suppressed
     appearances = np.array([len(t) for t in linked.tables_of], dtype=np.float64)
     costs = cell_costs(values, cost) * appearances
+    searching = search_costs(values, cost) * appearances
     # a suppressed cell may move up by this much in the protector's attacker model: enough for
     # every protection level asked
     slack = float(
@@ -179,7 +183,7 @@ def protect(
                 used += " (fallback)"
             else:
                 start = heuristic_pattern(
-                    linked.relations, values, levels, forced, costs, slack, labels, known
+                    linked.relations, values, levels, forced, searching, slack, labels, known
                 )
                 result = optimal_pattern(
                     AttackerModel(linked.relations, values, slack, known),
@@ -201,7 +205,7 @@ def protect(
                 if found is not None and not proven and np.array_equal(found, start):
                     used = "heuristic (fallback)"
         if found is None and used.startswith("modular"):
-            modular = modular_pattern(tables, linked, levels, forced, costs, slack, known)
+            modular = modular_pattern(tables, linked, levels, forced, searching, slack, known)
             notes.extend(modular.notes)
             stats.update(
                 subtables=modular.subtables,
@@ -212,14 +216,31 @@ def protect(
             found = modular.pattern
         if found is None:
             found = heuristic_pattern(
-                linked.relations, values, levels, forced, costs, slack, labels=labels, known=known
+                linked.relations,
+                values,
+                levels,
+                forced,
+                searching,
+                slack,
+                labels=labels,
+                known=known,
             )
         pattern = found
-        pattern, dropped = drop_derivable_secondaries(
-            linked.relations, values, pattern, primary, known
+        finished = finished_pattern(
+            linked.relations, values, pattern, levels, forced, searching, slack, known
         )
-        if len(dropped):
-            notes.append(f"{len(dropped)} exactly derivable secondary cell(s) published again")
+        pattern = finished.pattern
+        if finished.published_again:
+            notes.append(
+                f"{finished.published_again} secondary cell(s) the attacker could derive "
+                "exactly (in whole numbers) published again"
+            )
+        if finished.reprotected:
+            notes.append(
+                f"{finished.reprotected} primary cell(s) protected again after publishing them"
+            )
+        if not finished.settled:
+            notes.append(f"finishing the pattern had not settled after {finished.passes} passes")
 
     status = np.full(linked.size, SAFE, dtype=object)
     status[forced] = FORCED

@@ -255,6 +255,20 @@ class AttackerModel:
         return cuts
 
 
+def upper_sides(
+    attacker: AttackerModel, pattern: np.ndarray, levels: ProtectionLevels
+) -> np.ndarray:
+    """A mask over all cells, true for each cell with alternative levels whose upper side
+    ``pattern`` reaches (the attacker's largest value is at least ``a + AUPL``); such a cell
+    counts as protected on its upper side even when both sides are reached. The attacker's
+    upper LP of Fischetti and Salazar, JASA 2000, asked of each alternative cell."""
+    attacker.set_pattern(pattern)
+    sides = np.zeros(len(levels.primary), dtype=bool)
+    for p in np.flatnonzero(levels.alternative):
+        sides[p] = attacker.max_increase(int(p))[0] >= levels.alt_upper[p] - TOLERANCE
+    return sides
+
+
 def alternative_cuts(
     attacker: AttackerModel,
     cell: int,

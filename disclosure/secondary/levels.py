@@ -88,6 +88,24 @@ class ProtectionLevels:
         Hundepool et al., 2012, 4.2.2)."""
         return replace(self, primary=np.asarray(primary, dtype=bool))
 
+    def on_sides(self, upper_side: np.ndarray) -> ProtectionLevels:
+        """These levels with each alternative cell held to one side: its upper alternative
+        level where ``upper_side`` (a mask over all cells) is true, its lower one elsewhere.
+        Every pattern meeting the result meets these levels (it reaches the chosen side), so a
+        search over one side per cell is a restriction of the either-side requirement of the
+        minimum frequency rule (Hundepool et al., 2012, 4.2.1) that needs no side choices."""
+        alternative = self.alternative
+        up = alternative & np.asarray(upper_side, dtype=bool)
+        down = alternative & ~up
+        zeros = np.zeros(len(self.primary), dtype=np.float64)
+        return replace(
+            self,
+            upper=np.where(up, np.maximum(self.upper, self.alt_upper), self.upper),
+            lower=np.where(down, np.maximum(self.lower, self.alt_lower), self.lower),
+            alt_upper=np.where(alternative, zeros, self.alt_upper),
+            alt_lower=np.where(alternative, zeros, self.alt_lower),
+        )
+
     def with_requested(self, cells: np.ndarray, sliding: float = 1.0) -> ProtectionLevels:
         """These levels plus cells requested suppressed (tau-ARGUS "request" status, sdcTable's
         manual primaries ``u``): each must at least not be recovered exactly."""

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.errors import ProtectionInfeasibleError
-from disclosure.secondary.attacker import AttackerModel, Cut, alternative_cuts
+from disclosure.secondary.attacker import AttackerModel, Cut, alternative_cuts, upper_sides
 from disclosure.secondary.levels import ProtectionLevels
 from disclosure.solver import new_solver
 
@@ -284,11 +284,8 @@ def optimal_pattern(
         when both do), as a start for the master of Fischetti and Salazar, JASA 2000."""
         if pattern is None or not len(alternative):
             return pattern
-        attacker.set_pattern(pattern)
-        sides = [
-            attacker.max_increase(int(p))[0] >= levels.alt_upper[p] - 1e-6 for p in alternative
-        ]
-        return np.concatenate([pattern, np.asarray(sides, dtype=bool)])
+        sides = upper_sides(attacker, pattern, levels)[alternative]
+        return np.concatenate([pattern, sides])
 
     # phase 1: cuts at the LP relaxation's fractional patterns are cheap and do most of the work
     relaxation_rounds = 0

@@ -107,7 +107,9 @@ def test_interval_solver_matches_plain_lps_whatever_the_witnesses_skip() -> None
                 assert interval.upper == np.inf
             else:
                 assert interval.upper == pytest.approx(-high.fun, abs=1e-6)
-            exact = interval.upper - interval.lower < 1e-6
+            # counts are whole numbers: exact when [ceil(min), floor(max)] is a point
+            top = np.floor(interval.upper + 1e-6) if np.isfinite(interval.upper) else np.inf
+            exact = top - np.ceil(interval.lower - 1e-6) < 1
             assert fresh.is_exact(int(cell)) == exact
             a = values[cell]
             assert fresh.reaches(int(cell), a + 2, a, 0) == (interval.upper >= a + 2 - 1e-6)

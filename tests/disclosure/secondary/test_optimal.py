@@ -99,8 +99,9 @@ def test_start_cells_stay_suppressed_at_no_cost() -> None:
 
 def test_a_proven_optimum_is_the_pattern_returned_not_the_start() -> None:
     """Found by the linked-tables property test: HiGHS 1.16 reported the optimum's objective
-    (51) with the values of the MIP start (the heuristic's pattern, cost 52); the master
-    checks the cost of what it returns and solves again without the start."""
+    (51 under the value + 1 cost of the time) with the values of the MIP start (the
+    heuristic's pattern, cost 52); the master checks the cost of what it returns and solves
+    again without the start."""
     import polars as pl
 
     from disclosure import Dimension, Profile, Table, protect
@@ -129,4 +130,5 @@ def test_a_proven_optimum_is_the_pattern_returned_not_the_start() -> None:
     def cost(protection: object) -> float:
         return sum(s["cost"] for s in protection.information_loss().values())  # type: ignore[attr-defined]
 
-    assert cost(optimal) <= cost(modular) == 51.0
+    # without the check the returned pattern costs 39.837 (the start's), above modular's 39.778
+    assert cost(optimal) <= cost(modular) + 1e-9
