@@ -12,8 +12,8 @@ tau-ARGUS MOD measured in the same process, which is robust to how busy the mach
 pytauargus writes solver logs into the current directory whatever its ``workdir`` says, so it
 is run from a temporary directory.
 
-``python -m bench disclosure [--sizes 100,2000,20000,200000] [--tau-opt-max-cells 25000]
-[--no-tau] [--tau-limit SECONDS]``
+``python -m bench disclosure [--sizes 100,2000,20000,200000] [--tau-opt-max-cells CELLS]
+[--no-tau] [--tau-limit SECONDS]`` (tau-ARGUS stopped after 600 s unless told otherwise).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -271,15 +272,16 @@ def main(args: list[str]) -> None:
     parser.add_argument(
         "--tau-opt-max-cells",
         type=int,
-        default=25_000,
-        help="skip tau-ARGUS OPT above this many cells (it does not finish in useful time)",
+        default=None,
+        help="skip tau-ARGUS OPT above this many cells (default: run it at every size)",
     )
     parser.add_argument("--no-tau", action="store_true", help="measure our methods only")
     parser.add_argument(
         "--tau-limit",
         type=float,
-        default=None,
-        help="stop each tau-ARGUS run after this many seconds (recorded as not finished)",
+        default=600.0,
+        help="stop each tau-ARGUS run after this many seconds (recorded as not finished); "
+        "0 for no limit",
     )
     options = parser.parse_args(args)
     sizes = [int(s) for s in options.sizes.split(",") if s]
@@ -290,7 +292,10 @@ def main(args: list[str]) -> None:
     for size in sizes:
         rows.extend(
             measure(
-                size, options.tau_opt_max_cells, tau=not options.no_tau, tau_limit=options.tau_limit
+                size,
+                options.tau_opt_max_cells if options.tau_opt_max_cells is not None else sys.maxsize,
+                tau=not options.no_tau,
+                tau_limit=options.tau_limit or None,
             )
         )
     notes = (
