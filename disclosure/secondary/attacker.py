@@ -258,14 +258,20 @@ class AttackerModel:
 def upper_sides(
     attacker: AttackerModel, pattern: np.ndarray, levels: ProtectionLevels
 ) -> np.ndarray:
-    """A mask over all cells, true for each cell with alternative levels whose upper side
-    ``pattern`` reaches (the attacker's largest value is at least ``a + AUPL``); such a cell
-    counts as protected on its upper side even when both sides are reached. The attacker's
-    upper LP of Fischetti and Salazar, JASA 2000, asked of each alternative cell."""
+    """A mask over all cells, true for each cell with alternative levels protected on its
+    upper side by ``pattern`` (the attacker's largest value is at least ``a + AUPL``): where
+    both sides are reached, the side asking the smaller move (for a count below the threshold
+    ``t``, reaching 0 for ``a < t / 2``), so a search held to that side keeps the easier
+    requirement. The attacker's upper and lower LPs of Fischetti and Salazar, JASA 2000, asked
+    of each alternative cell."""
     attacker.set_pattern(pattern)
     sides = np.zeros(len(levels.primary), dtype=bool)
     for p in np.flatnonzero(levels.alternative):
-        sides[p] = attacker.max_increase(int(p))[0] >= levels.alt_upper[p] - TOLERANCE
+        up = attacker.max_increase(int(p))[0] >= levels.alt_upper[p] - TOLERANCE
+        if up and levels.alt_upper[p] > levels.alt_lower[p]:
+            # both sides may be reached: keep the one asking the smaller move
+            up = attacker.max_decrease(int(p))[0] < levels.alt_lower[p] - TOLERANCE
+        sides[p] = up
     return sides
 
 

@@ -316,4 +316,3 @@ def modular_pattern(
         repaired=len(short),
         notes=notes,
     )
-

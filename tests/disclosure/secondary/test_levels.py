@@ -56,3 +56,32 @@ def test_upper_sides_names_the_side_a_pattern_reaches() -> None:
     for label in ("gender=male, region=A", "gender=female, region=C", "gender=male, region=C"):
         pattern[position[label]] = True
     assert np.flatnonzero(upper_sides(attacker, pattern, levels)).tolist() == [cell]
+
+
+def test_upper_sides_keeps_the_smaller_move_when_both_sides_are_reached() -> None:
+    """A count of 1 under threshold 3 may reach 3 (up 2) or 0 (down 1): when the pattern
+    allows both, the side asking the smaller move is kept; for a count of 2, the upper one."""
+    linked = link_tables([region_by_gender()])
+    values = linked.values
+    n = linked.size
+    position = {linked.label(i): i for i in range(n)}
+    cell = position["gender=female, region=A"]
+    pattern = np.zeros(n, dtype=bool)
+    for label in (
+        "gender=female, region=A",
+        "gender=male, region=A",
+        "gender=female, region=C",
+        "gender=male, region=C",
+    ):
+        pattern[position[label]] = True
+    attacker = AttackerModel(linked.relations, values, float(values.max()))
+    attacker.set_pattern(pattern)
+    assert attacker.max_increase(cell)[0] >= 2 and attacker.max_decrease(cell)[0] >= 2
+
+    def levels(up: float, down: float) -> ProtectionLevels:
+        only = np.arange(n) == cell
+        zeros = np.zeros(n)
+        return ProtectionLevels(only, zeros, zeros, zeros, np.where(only, up, 0), only * down)
+
+    assert not upper_sides(attacker, pattern, levels(2.0, 1.0))[cell]  # like a count of 1
+    assert upper_sides(attacker, pattern, levels(1.0, 2.0))[cell]  # like a count of 2
