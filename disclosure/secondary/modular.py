@@ -17,9 +17,10 @@ until no subtable changes (de Wolf, "HiTaS: a heuristic approach to cell suppres
 hierarchical tables", 2002; tau-ARGUS manual, "Modular"; Hundepool et al., 2012, 4.3.5).
 
 In a subtable's MILP a count protected on either side (reach ``t`` or 0) is held to the side
-the heuristic's pattern reaches, so the master needs no side-choice binaries: a restriction, not
-the full either-side search of the optimal method. On the benchmark's 20,000-cell table it took
-the time from 430 s to 187 s, for a secondary value of 3,800 instead of 3,282.
+the heuristic's pattern reaches (the smaller move where it reaches both), so the master needs no
+side-choice binaries: a restriction, not the full either-side search of the optimal method. On
+the benchmark's 20,000-cell table it took the time from 430 s to 264 s, for a secondary value
+of 3,526 instead of 3,282.
 
 Per-subtable protection does not guarantee protection of the whole table (the attacker can
 combine subtables), so the result is audited over all relations of all linked tables together
