@@ -104,11 +104,11 @@ class Protection:
         """
         out: dict[str, dict[str, float]] = {}
         for name, frame in self.tables.items():
-            suppressed = frame.filter(pl.col("status").is_in([PRIMARY, SECONDARY]))
-            secondary = frame.filter(pl.col("status") == SECONDARY)
             hidden = frame["status"].is_in([PRIMARY, SECONDARY]).to_numpy()
-            all_costs = cell_costs(frame["value"].to_numpy(), self.cost_function)  # type: ignore[arg-type]
-            costs = all_costs[hidden]
+            suppressed = frame.filter(hidden)
+            secondary = frame.filter(pl.col("status") == SECONDARY)
+            # costs over the whole table: the value cost's epsilon depends on its size
+            costs = cell_costs(frame["value"].to_numpy(), self.cost_function)[hidden]  # type: ignore[arg-type]
             out[name] = {
                 "suppressed_value_total": int(suppressed["value"].sum()),
                 "secondary_value_total": int(secondary["value"].sum()),
