@@ -27,30 +27,30 @@ Only the relation builder (:mod:`disclosure.linking`) and the primary rules
 recomputed from the profile and the attacker's LPs are built from the pattern alone. For each
 failing cell the report names the relations and the published cells whose LP duals are non-zero
 at the attacker's optimum: they are what pins the cell down.
+Method note: ``docs/methods/audit.md``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import polars as pl
 
+from disclosure.audit_report import AuditFailure, AuditReport
 from disclosure.intervals import Interval, IntervalSolver  # noqa: F401 (re-export)
+from disclosure.levels import ProtectionLevels
 from disclosure.linking import LinkedCells, link_tables
 from disclosure.patterns import pattern_mask
 from disclosure.primary.assess import assess_primary
 from disclosure.primary.frequency import FREQ
 from disclosure.profile import Profile
-from disclosure.rounding import half_width, known_interval, round_half_up
-from disclosure.secondary.levels import KnownBounds, ProtectionLevels
+from disclosure.protected_tables import Protection
+from disclosure.published_cells import published_cells, published_cells_digest
+from disclosure.rounding import published_bounds
 from disclosure.table import Table
-
-if TYPE_CHECKING:
-    from disclosure.protection import Protection
 
 EXACT = "recovered exactly"
 NARROWED = "narrowed inside 1..t-1"
@@ -64,102 +64,6 @@ EITHER = "neither alternative protection level reached"
 _EPS = 1e-6
 
 
-@dataclass(frozen=True)
-class AuditFailure:
-    """One failing cell: where it is, its true value, the attacker's interval, the rule it
-    breaks, the requirement it had, and the evidence: ``relations`` (the additive relations
-    with non-zero dual at the attacker's optimum), ``pinned_by`` (the published cells whose
-    known values bound it, and the other suppressed cells of those relations). One finding of
-    the audit of Hundepool et al., 2012, 4.3.4 (tau-ARGUS manual, "audit")."""
-
-    cell: str
-    tables: tuple[str, ...]
-    value: int
-    status: str
-    lower: float
-    upper: float
-    rule: str
-    requirement: str = ""
-    relations: tuple[str, ...] = ()
-    pinned_by: tuple[str, ...] = ()
-
-    @property
-    def evidence(self) -> tuple[str, ...]:
-        """Relations and cells behind the interval, as readable lines: the binding constraints
-        of the attacker's LP (Fischetti and Salazar, JASA 2000; Hundepool et al., 2012, 4.3.2)."""
-        lines = list(self.relations)
-        if self.pinned_by:
-            lines.append("cells involved: " + "; ".join(self.pinned_by))
-        return tuple(lines)
-
-    def __str__(self) -> str:
-        """One line: cell, value, interval, rule broken, requirement and evidence."""
-        why = "; ".join(self.evidence)
-        need = f", needs {self.requirement}" if self.requirement else ""
-        return (
-            f"({self.cell}) in {', '.join(self.tables)}: value {self.value}, attacker interval "
-            f"[{_fmt(self.lower)}, {_fmt(self.upper)}]: {self.rule}{need}"
-            + (f" ({why})" if why else "")
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form (an infinite bound becomes null) of one audit finding
-        (Hundepool et al., 2012, 4.3.4)."""
-        out = asdict(self)
-        out["tables"] = list(self.tables)
-        out["relations"] = list(self.relations)
-        out["pinned_by"] = list(self.pinned_by)
-        out["evidence"] = list(self.evidence)
-        out["lower"], out["upper"] = _json_number(self.lower), _json_number(self.upper)
-        return out
-
-
-@dataclass(frozen=True)
-class AuditReport:
-    """``passed``; ``intervals``: one row per suppressed unique cell (cell, tables, value,
-    status, lower, upper, passed, rule); ``failures``: the failing cells with evidence;
-    ``rounding_base`` when published cells were audited as rounded. The outcome of the audit
-    of Hundepool et al., 2012, 4.3.4 (tau-ARGUS manual, "audit")."""
-
-    passed: bool
-    intervals: pl.DataFrame
-    failures: list[AuditFailure]
-    rounding_base: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-serialisable verdict for release manifests and Prefect artifacts: the verdict,
-        counts, and each failing cell with its interval and what pins it down (the audit of
-        Hundepool et al., 2012, 4.3.4)."""
-        return {
-            "passed": self.passed,
-            "cells_audited": self.intervals.height,
-            "failures": len(self.failures),
-            "rounding_base": self.rounding_base,
-            "failed_cells": [f.as_dict() for f in self.failures],
-        }
-
-    def markdown(self, shown: int = 20) -> str:
-        """A Markdown summary (verdict, then a table of failing cells) for a Prefect artifact:
-        the audit's verdict (Hundepool et al., 2012, 4.3.4; tau-ARGUS manual, "audit")."""
-        verdict = "passed" if self.passed else "FAILED"
-        lines = [f"Audit {verdict}: {self.intervals.height} suppressed cell(s) audited."]
-        if self.failures:
-            lines += [
-                "",
-                "| cell | tables | value | interval | rule | pinned by |",
-                "|---|---|---|---|---|---|",
-            ]
-            for f in self.failures[:shown]:
-                lines.append(
-                    f"| {f.cell} | {', '.join(f.tables)} | {f.value} | "
-                    f"[{_fmt(f.lower)}, {_fmt(f.upper)}] | {f.rule} | "
-                    f"{'; '.join(f.evidence[:3])} |"
-                )
-            if len(self.failures) > shown:
-                lines.append(f"\n... and {len(self.failures) - shown} more failing cell(s)")
-        return "\n".join(lines)
-
-
 def audit(
     tables: Sequence[Table],
     suppressed: Protection | Mapping[str, Any],
@@ -168,18 +72,21 @@ def audit(
 ) -> AuditReport:
     """Audit ``tables`` under a suppression pattern (Hundepool et al., 2012, 4.3.4).
 
-    ``suppressed`` is a :class:`~disclosure.protection.Protection`, or per table name either a
+    ``suppressed`` is a :class:`~disclosure.protected_tables.Protection`, or per table name either a
     frame with a ``status`` column ("primary"/"secondary" = suppressed) or a ``suppressed``
     boolean column, or a boolean sequence aligned with ``table.cells``. A cell shared by
     several tables counts as published if any table publishes it. ``levels`` (over the linked
     unique cells of ``link_tables(tables)``; a Protection brings its own) are the upper, lower
     and sliding protection requirements checked; without them the profile's rules give them.
+    The report's ``digest`` is that of the cells of ``tables`` as published under this pattern
+    and profile (:func:`~disclosure.published_cells.published_cells_digest`).
     """
     linked = link_tables(tables)
     if levels is None and hasattr(suppressed, "levels"):
         levels = suppressed.levels
     frames = suppressed.tables if hasattr(suppressed, "tables") else suppressed
-    hidden_in, shown_in = _suppression_by_cell(tables, frames, linked)
+    masks = _table_masks(tables, frames)
+    hidden_in, shown_in = _suppression_by_cell(tables, masks, linked)
     hidden = np.array([bool(h) and not s for h, s in zip(hidden_in, shown_in, strict=True)])
     values = linked.values
     reasons, assessed = assess_primary(tables, linked, profile, count_frequency_levels=False)
@@ -261,27 +168,11 @@ def audit(
         passed=not failures,
         intervals=intervals,
         failures=failures,
+        digest=published_cells_digest(
+            {t.name: published_cells(t, masks[t.name], profile) for t in tables}
+        ),
         rounding_base=profile.rounding_base,
     )
-
-
-def published_bounds(
-    values: np.ndarray, profile: Profile, magnitude: np.ndarray | None = None
-) -> KnownBounds:
-    """What the attacker knows of each cell if it is published: its value exactly, or under a
-    rounding profile the interval its rounded value allows (:func:`rounding.known_interval`;
-    Hundepool et al., 2012, 5.5). A magnitude cell (``magnitude`` True) is published whatever
-    its sum, so its interval is the plain ``[max(0, r - h), r + h]``."""
-    if profile.rounding_base is None:
-        return KnownBounds.exact(values)
-    base = profile.rounding_base
-    rounded = round_half_up(values, base)
-    low, high = known_interval(rounded, base, profile.threshold, profile.zeros_safe)
-    if magnitude is not None and np.any(magnitude):
-        h = half_width(base)
-        low = np.where(magnitude, np.maximum(rounded - h, 0), low)
-        high = np.where(magnitude, rounded + h, high)
-    return KnownBounds(low.astype(np.float64), high.astype(np.float64))
 
 
 def _broken_rule(
@@ -331,26 +222,24 @@ def _requirement(
     return "; ".join(parts)
 
 
+def _table_masks(tables: Sequence[Table], frames: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Per table, its suppressed cells as a boolean mask aligned with ``table.cells``."""
+    masks: dict[str, np.ndarray] = {}
+    for table in tables:
+        if table.name not in frames:
+            raise KeyError(f"no suppression pattern given for table {table.name!r}")
+        masks[table.name] = pattern_mask(table, frames[table.name])
+    return masks
+
+
 def _suppression_by_cell(
-    tables: Sequence[Table], frames: Mapping[str, Any], linked: LinkedCells
+    tables: Sequence[Table], masks: Mapping[str, np.ndarray], linked: LinkedCells
 ) -> tuple[list[list[str]], list[list[str]]]:
     """Per unique cell: the tables that suppress it and the tables that publish it."""
     hidden_in: list[list[str]] = [[] for _ in range(linked.size)]
     shown_in: list[list[str]] = [[] for _ in range(linked.size)]
     for table in tables:
-        if table.name not in frames:
-            raise KeyError(f"no suppression pattern given for table {table.name!r}")
-        mask = pattern_mask(table, frames[table.name])
+        mask = masks[table.name]
         for j, i in enumerate(linked.cell_of[table.name]):
             (hidden_in if mask[j] else shown_in)[i].append(table.name)
     return hidden_in, shown_in
-
-
-def _fmt(x: float) -> str:
-    """An interval bound as text (``inf`` when unbounded)."""
-    return "inf" if math.isinf(x) else str(int(x))
-
-
-def _json_number(x: float) -> float | None:
-    """A bound for JSON: null when infinite."""
-    return None if math.isinf(x) else x

@@ -4,6 +4,7 @@ A dimension is a tree of codes with one root, the total. Every non-total code ha
 parent, and every parent is the sum of its children: the additive structure that secondary
 suppression must respect (Hundepool et al., *Statistical Disclosure Control*, 2012, section
 4.2 "hierarchical tables"; tau-ARGUS manual, "hierarchical codes", .hrc files).
+Method note: ``docs/methods/linked-tables.md``.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ Three things keep the many LPs cheap without changing any answer:
   values are the first witness.
 
 Exact minima and maxima, where asked (:meth:`IntervalSolver.interval`), are always LP optima.
+Method note: ``docs/methods/audit.md``.
 """
 
 from __future__ import annotations
@@ -34,17 +35,14 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from disclosure.bound_propagation import row_upper_bounds
+from disclosure.group_lp import Duals, GroupLP
+from disclosure.levels import KnownBounds
 from disclosure.linking import LinkedCells
-from disclosure.secondary.levels import KnownBounds
-from disclosure.solver import new_solver
 
-PRIMAL_SIMPLEX = 4
-"""HiGHS ``simplex_strategy`` for the primal simplex method."""
 _EPS = 1e-6
 _AT_BOUND = 1e-9
 _SHOWN_EVIDENCE = 12
-
-Duals = tuple[np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -116,16 +114,16 @@ class IntervalSolver:
         # witnesses: the smallest and largest value seen per variable (the true values first)
         self.seen_low = values[self.variables].copy()
         self.seen_high = values[self.variables].copy()
-        self.row_upper = _row_upper_bounds(sub, self.rhs, low[self.variables], high[self.variables])
-        self._models: dict[int, _GroupLP] = {}
+        self.row_upper = row_upper_bounds(sub, self.rhs, low[self.variables], high[self.variables])
+        self._models: dict[int, GroupLP] = {}
 
-    def _model(self, group: int) -> _GroupLP:
+    def _model(self, group: int) -> GroupLP:
         """The LP of one group of linked suppressed cells, built on first use."""
         if group not in self._models:
             var = np.sort(self._var_order[self._var_start[group] : self._var_start[group + 1]])
             row = np.sort(self._row_order[self._row_start[group] : self._row_start[group + 1]])
             cells = self.variables[var]
-            self._models[group] = _GroupLP(
+            self._models[group] = GroupLP(
                 var,
                 row,
                 self.sub[row][:, var].tocsr(),
@@ -135,7 +133,7 @@ class IntervalSolver:
             )
         return self._models[group]
 
-    def _locate(self, cell: int) -> tuple[int, int, _GroupLP, int]:
+    def _locate(self, cell: int) -> tuple[int, int, GroupLP, int]:
         """The cell's variable, group, group model and position in that model."""
         k = int(self.column[cell])
         if k < 0:
@@ -145,7 +143,7 @@ class IntervalSolver:
         return k, group, model, int(np.searchsorted(model.var, k))
 
     def _optimise(
-        self, model: _GroupLP, position: int, sense: highspy.ObjSense
+        self, model: GroupLP, position: int, sense: highspy.ObjSense
     ) -> tuple[float, Duals | None]:
         """One LP of the group, its optimum recorded as a witness for every group variable."""
         value, duals, point = model.optimise(position, sense)
@@ -154,7 +152,7 @@ class IntervalSolver:
             self.seen_high[model.var] = np.maximum(self.seen_high[model.var], point)
         return value, duals
 
-    def _maximum(self, k: int, model: _GroupLP, position: int) -> tuple[float, Duals | None]:
+    def _maximum(self, k: int, model: GroupLP, position: int) -> tuple[float, Duals | None]:
         """The cell's maximum: its one-relation bound when a witness reaches it, else the LP's."""
         if self.seen_high[k] >= self.row_upper[k] - _AT_BOUND:
             return float(self.row_upper[k]), None
@@ -293,138 +291,6 @@ class IntervalSolver:
         if len(cells) > _SHOWN_EVIDENCE:
             cells = [*cells[:_SHOWN_EVIDENCE], f"... and {len(cells) - _SHOWN_EVIDENCE} more"]
         return tuple(relations), tuple(cells)
-
-
-class _GroupLP:
-    """One group's LP: variables ``var`` (positions among the solver's variables), rows
-    ``row`` (positions among its rows); each question changes the objective only."""
-
-    def __init__(
-        self,
-        var: np.ndarray,
-        row: np.ndarray,
-        sub: sp.csr_matrix,
-        rhs: np.ndarray,
-        low: np.ndarray,
-        high: np.ndarray,
-    ) -> None:
-        """Build the group's HiGHS model: suppressed cells >= 0 (published inexact cells within
-        their known bounds) subject to its relations (the attacker's LP, Fischetti and
-        Salazar 2000), re-solved by the primal simplex method as only the objective changes."""
-        self.var, self.row, self.sub, self.rhs = var, row, sub, rhs
-        solver = new_solver()
-        solver.setOptionValue("presolve", "off")
-        solver.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
-        n = len(var)
-        empty_i = np.array([], dtype=np.int32)
-        upper = np.where(np.isinf(high), highspy.kHighsInf, high)
-        solver.addCols(n, np.zeros(n), low, upper, 0, empty_i, empty_i, np.array([]))
-        if len(row):
-            solver.addRows(
-                len(row),
-                rhs,
-                rhs,
-                sub.nnz,
-                sub.indptr[:-1].astype(np.int32),
-                sub.indices.astype(np.int32),
-                sub.data.astype(np.float64),
-            )
-        self.solver = solver
-        self._last: int | None = None
-
-    def optimise(
-        self, k: int, sense: highspy.ObjSense
-    ) -> tuple[float, Duals | None, np.ndarray | None]:
-        """Minimise or maximise variable ``k`` (the attacker's LP, Fischetti and Salazar 2000):
-        the optimum, its row and column duals and the optimal point, or infinity (and no
-        duals, no point) when unbounded."""
-        if self._last is not None:
-            self.solver.changeColCost(self._last, 0.0)
-        self.solver.changeColCost(k, 1.0)
-        self._last = k
-        self.solver.changeObjectiveSense(sense)
-        status = self._solve()
-        if status == highspy.HighsModelStatus.kOptimal:
-            solution = self.solver.getSolution()
-            duals = (
-                np.asarray(solution.row_dual, dtype=np.float64),
-                np.asarray(solution.col_dual, dtype=np.float64),
-            )
-            point = np.asarray(solution.col_value, dtype=np.float64)
-            return float(self.solver.getInfo().objective_function_value), duals, point
-        if status in (
-            highspy.HighsModelStatus.kUnbounded,
-            highspy.HighsModelStatus.kUnboundedOrInfeasible,
-        ):
-            return math.inf, None, None
-        raise RuntimeError(f"audit LP ended with status {status}")
-
-    def _solve(self) -> highspy.HighsModelStatus:
-        """Run the warm-started primal simplex; if it stops without a verdict (numerical
-        trouble on a large rounded problem), solve once more from scratch with HiGHS's own
-        choice of method and presolve, then go back to warm starts."""
-        self.solver.run()
-        status = self.solver.getModelStatus()
-        if status in _VERDICTS:
-            return status
-        self.solver.clearSolver()
-        self.solver.setOptionValue("presolve", "on")
-        self.solver.setOptionValue("simplex_strategy", 0)
-        try:
-            self.solver.run()
-            return self.solver.getModelStatus()
-        finally:
-            self.solver.setOptionValue("presolve", "off")
-            self.solver.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
-
-
-_VERDICTS = (
-    highspy.HighsModelStatus.kOptimal,
-    highspy.HighsModelStatus.kUnbounded,
-    highspy.HighsModelStatus.kUnboundedOrInfeasible,
-    highspy.HighsModelStatus.kInfeasible,
-)
-
-
-def _row_upper_bounds(
-    sub: sp.csr_matrix, rhs: np.ndarray, low: np.ndarray, high: np.ndarray
-) -> np.ndarray:
-    """Per variable, the least upper bound any single relation gives it when every other
-    variable of the relation takes its most favourable bound (``inf`` when none does): one
-    round of bound propagation. A witness at this bound proves it is the maximum."""
-    n = sub.shape[1]
-    coo = sub.tocoo()
-    row, col, coef = coo.row, coo.col, coo.data
-    with np.errstate(invalid="ignore"):
-        at_low, at_high = coef * low[col], coef * np.where(np.isinf(high[col]), np.inf, high[col])
-    at_high = np.where(np.isnan(at_high), 0.0, at_high)
-    least = np.minimum(at_low, at_high)  # the smallest value of coef * y over the bounds
-    most = np.maximum(at_low, at_high)
-    m = sub.shape[0]
-
-    def totals(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per row, the sum of the finite terms and the number of infinite ones (rows are the
-        additive relations of the attacker's problem, Hundepool et al., 2012, 4.3.2)."""
-        finite = np.isfinite(terms)
-        sums = np.bincount(row, weights=np.where(finite, terms, 0.0), minlength=m)
-        return sums, np.bincount(row, weights=(~finite).astype(np.float64), minlength=m)
-
-    least_sum, least_inf = totals(least)
-    most_sum, most_inf = totals(most)
-    own_least_inf = ~np.isfinite(least)
-    own_most_inf = ~np.isfinite(most)
-    bound = np.full(len(coef), np.inf)
-    # coef > 0: coef * y = rhs - sum(others) <= rhs - sum(least of others)
-    up = (coef > 0) & (least_inf[row] - own_least_inf == 0)
-    others = least_sum[row] - np.where(own_least_inf, 0.0, least)
-    bound[up] = (rhs[row][up] - others[up]) / coef[up]
-    # coef < 0: -coef * y = sum(others) - rhs <= sum(most of others) - rhs
-    down = (coef < 0) & (most_inf[row] - own_most_inf == 0)
-    others = most_sum[row] - np.where(own_most_inf, 0.0, most)
-    bound[down] = (others[down] - rhs[row][down]) / -coef[down]
-    result = np.full(n, np.inf)
-    np.minimum.at(result, col, bound)
-    return result
 
 
 def _fmt(x: float) -> str:

@@ -13,6 +13,7 @@ a sum of funding and a count of pupils with the same coordinates are different c
 magnitude tables of the same measure share cells like count tables do.
 
 This module is the relation builder shared by the protection and the audit.
+Method note: ``docs/methods/linked-tables.md``.
 """
 
 from __future__ import annotations

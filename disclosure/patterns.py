@@ -1,6 +1,7 @@
-"""Suppression patterns as the callers give them, turned into one boolean mask per table: the
-status of each cell (tau-ARGUS manual, "cell status": safe, primary, secondary, request),
-read by the audit (Hundepool et al., 2012, 4.2.2) and for requested cells."""
+"""Cell statuses, and suppression patterns as the callers give them turned into one boolean
+mask per table: the status of each cell (tau-ARGUS manual, "cell status": safe, primary,
+secondary, request, and "protected" for a cell forced published), read by the audit
+(Hundepool et al., 2012, 4.2.2) and for requested cells."""
 
 from __future__ import annotations
 
@@ -11,6 +12,12 @@ import polars as pl
 
 from disclosure.table import Table
 
+SAFE, PRIMARY, SECONDARY, FORCED = "safe", "primary", "secondary", "forced"
+"""The status of a protected cell: published, suppressed by a primary rule, suppressed to
+protect a primary cell, or forced published by the profile (tau-ARGUS's "protected")."""
+SUPPRESSED = (PRIMARY, SECONDARY)
+"""The statuses of a suppressed cell."""
+
 
 def pattern_mask(table: Table, given: Any) -> np.ndarray:
     """A boolean mask aligned with ``table.cells`` from a frame (``status`` or ``suppressed``
@@ -19,7 +26,7 @@ def pattern_mask(table: Table, given: Any) -> np.ndarray:
     if isinstance(given, pl.DataFrame):
         names = [d.name for d in table.dimensions]
         if "status" in given.columns:
-            flag = pl.col("status").is_in(["primary", "secondary"])
+            flag = pl.col("status").is_in(list(SUPPRESSED))
         elif "suppressed" in given.columns:
             flag = pl.col("suppressed").cast(pl.Boolean)
         else:

@@ -2,34 +2,36 @@
 
 ``protect`` applies the profile's primary rules (:mod:`disclosure.primary`: minimum frequency,
 dominance and p% for magnitude tables, rates, group attribute disclosure) to the unique cells of
-all tables together,
-chooses secondary suppressions over the union of every table's relations (so no table can be
-differenced against another), drops secondaries the attacker could derive exactly, and audits
-the result independently (Hundepool et al., 2012, sections 4.2-4.4; tau-ARGUS manual, "linked
-tables", "Optimal", "Modular", "audit"). Under a rounding profile (NHS England's rule,
-:mod:`disclosure.rounding`) every published count is rounded and the attacker only knows each
-published cell within its rounding interval.
+all tables together, chooses secondary suppressions over the union of every table's relations
+(so no table can be differenced against another), drops secondaries the attacker could derive
+exactly, and audits the result independently (Hundepool et al., 2012, sections 4.2-4.4;
+tau-ARGUS manual, "linked tables", "Optimal", "Modular", "audit"). Under a rounding profile
+(NHS England's rule, :mod:`disclosure.rounding`) every published count is rounded and the
+attacker only knows each published cell within its rounding interval. The result is a
+:class:`~disclosure.protected_tables.Protection`. Method notes: ``docs/methods/README.md``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
-from disclosure.audit import AuditReport, audit, published_bounds
+from disclosure.audit import audit
+from disclosure.levels import KnownBounds
 from disclosure.linking import LinkedCells, link_tables
+from disclosure.patterns import FORCED, PRIMARY, SAFE, SECONDARY, SUPPRESSED
 from disclosure.primary.assess import REQUESTED, assess_primary  # noqa: F401 (re-export)
 from disclosure.profile import Profile
-from disclosure.rounding import published_text
+from disclosure.protected_tables import REASON, STATUS, Protection
+from disclosure.published_cells import published_column
+from disclosure.rounding import published_bounds
 from disclosure.secondary.attacker import AttackerModel
 from disclosure.secondary.costs import CostName, cell_costs, search_costs
 from disclosure.secondary.finish import finished_pattern
 from disclosure.secondary.heuristic import heuristic_pattern
-from disclosure.secondary.levels import KnownBounds, ProtectionLevels
 from disclosure.secondary.modular import linked_subtables, modular_pattern
 from disclosure.secondary.optimal import MAX_NODES, MAX_ROUNDS, optimal_pattern
 from disclosure.table import Table
@@ -37,84 +39,12 @@ from disclosure.table import Table
 Method = Literal["optimal", "modular", "heuristic"]
 METHODS = ("optimal", "modular", "heuristic")
 
-SAFE, PRIMARY, SECONDARY, FORCED = "safe", "primary", "secondary", "forced"
-
 OPTIMAL_MAX_CELLS = 1_000
 """Above this many unique cells the optimal method hands over to the modular method (or the
 heuristic, for tables without a hierarchy to split on): a size guard, so the same input always
 takes the same path, instead of a wall-clock limit."""
 OPTIMAL_MAX_PRIMARIES = 60
 """Likewise for the number of primary cells (each adds attacker LPs to every round)."""
-
-
-@dataclass(frozen=True)
-class Protection:
-    """The protected tables and how they were protected.
-
-    ``tables[name]``: the table's cells in its dimension code order with ``value`` (Int64, the
-    true count), ``status`` ("safe", "primary", "secondary", "forced"), ``reason`` (the primary
-    rule, e.g. "freq", else null) and ``published`` (the count as text, rounded under a
-    rounding profile, or the profile's symbol). ``method`` is the method that produced the
-    pattern ("optimal", "modular", "heuristic", or e.g. "modular (fallback)");
-    ``proven_optimal`` whether the optimal method proved least cost; ``notes`` explain any
-    fallback or limit reached; ``levels`` the protection levels over the linked unique cells.
-    The outcome of primary and secondary cell suppression and of the audit (Hundepool et al.,
-    2012, 4.2-4.3; tau-ARGUS manual, "cell status").
-    """
-
-    tables: dict[str, pl.DataFrame]
-    audit: AuditReport
-    profile: Profile
-    method: str
-    cost_function: str
-    proven_optimal: bool
-    notes: tuple[str, ...] = ()
-    stats: dict[str, Any] = field(default_factory=dict)
-    levels: ProtectionLevels | None = None
-
-    def summary(self) -> dict[str, dict[str, Any]]:
-        """Per table: cells, primary and secondary counts, method and the audit verdict
-        (Hundepool et al., 2012, 4.3.4; tau-ARGUS manual, "audit").
-
-        JSON-serialisable; the form the release manifest and the flows' artifacts use. It holds
-        nothing computed from the true values of hidden cells (see :meth:`information_loss`).
-        """
-        out: dict[str, dict[str, Any]] = {}
-        failing = {name for failure in self.audit.failures for name in failure.tables}
-        for name, frame in self.tables.items():
-            out[name] = {
-                "cells": frame.height,
-                "primary": int((frame["status"] == PRIMARY).sum()),
-                "secondary": int((frame["status"] == SECONDARY).sum()),
-                "cost_function": self.cost_function,
-                "method": self.method,
-                "proven_optimal": self.proven_optimal,
-                "rounding_base": self.profile.rounding_base,
-                "audit_passed": self.audit.passed and name not in failing,
-            }
-        return out
-
-    def information_loss(self) -> dict[str, dict[str, float]]:
-        """Per table: the total true value suppressed, the part suppressed as secondary, and the
-        pattern's cost (Hundepool et al. 2012, s. 4.4.4: information loss of a pattern).
-
-        For benchmarks and method comparison only, never for a release: each figure is a sum
-        over the true values of hidden cells, one more linear equation an attacker could add
-        to the published table's (s. 4.3.2) and that the audit never considered.
-        """
-        out: dict[str, dict[str, float]] = {}
-        for name, frame in self.tables.items():
-            hidden = frame["status"].is_in([PRIMARY, SECONDARY]).to_numpy()
-            suppressed = frame.filter(hidden)
-            secondary = frame.filter(pl.col("status") == SECONDARY)
-            # costs over the whole table: the value cost's epsilon depends on its size
-            costs = cell_costs(frame["value"].to_numpy(), self.cost_function)[hidden]  # type: ignore[arg-type]
-            out[name] = {
-                "suppressed_value_total": int(suppressed["value"].sum()),
-                "secondary_value_total": int(secondary["value"].sum()),
-                "cost": round(float(costs.sum()), 6),
-            }
-        return out
 
 
 def protect(
@@ -307,12 +237,9 @@ def _table_frame(
     rounded under a rounding profile)."""
     cells = linked.cell_of[table.name]
     table_status = status[cells]
-    suppressed = np.isin(table_status, [PRIMARY, SECONDARY])
-    published = published_text(
-        table.values.ravel(), suppressed, profile.symbol, profile.rounding_base
-    )
+    suppressed = np.isin(table_status, list(SUPPRESSED))
     return table.cells.with_columns(
-        pl.Series("status", table_status.tolist(), dtype=pl.Utf8),
-        pl.Series("reason", reasons[cells].tolist(), dtype=pl.Utf8),
-        pl.Series("published", published, dtype=pl.Utf8),
+        pl.Series(STATUS, table_status.tolist(), dtype=pl.Utf8),
+        pl.Series(REASON, reasons[cells].tolist(), dtype=pl.Utf8),
+        published_column(table, suppressed, profile),
     )

@@ -3,22 +3,26 @@
 NHS England's rule for statistics below national level (Hospital Episode Statistics since 2018,
 the National Child Measurement Programme since 2020; NHSDigital
 National-Child-Measurement-Programme-Report-Code ``ncmp_code/utilities/processing_steps.py``,
-as summarised in shared/domain.md): 0 stays 0, counts 1-7 are suppressed as ``*``, every other
-count is rounded to the nearest multiple of 5. ONS's "10-5 rule" is the same with a threshold of
-10. Rounding is half up (a count ending in 5 of the base's half rounds up), as DfE's
-``dfeR::round_five_up`` and the NHS code do, never to the nearest even multiple.
+as summarised in ``docs/domain.md``, "NHS England"): 0 stays 0, counts 1-7 are suppressed as
+``*``, every other count is rounded to the nearest multiple of 5. ONS's "10-5 rule" is the same
+with a threshold of 10. Rounding is half up (a count ending in 5 of the base's half rounds up),
+as DfE's ``dfeR::round_five_up`` and the NHS code do, never to the nearest even multiple.
 
 A published rounded count ``r`` (base ``b``, ``h = floor(b / 2)``) only says that the true count
 lies in ``[max(0, r - h), r + h]``. An attacker who also knows the rule knows more: a published
 non-zero count is at least the threshold, and a published 0 is 0 exactly when every count that
 would round to 0 is suppressed. :func:`known_interval` gives that tighter interval, so an audit
 against it is never weaker than one against ``r +- h`` (Hundepool et al., 2012, section 5.4 on
-rounding; ONS, "Statistical disclosure control methods for Census 2021").
+rounding; ONS, "Statistical disclosure control methods for Census 2021"). Method note:
+``docs/methods/rounding.md``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from disclosure.levels import KnownBounds
+from disclosure.profile import Profile
 
 
 def round_half_up(values: np.ndarray, base: int) -> np.ndarray:
@@ -65,3 +69,23 @@ def published_text(
     if base is not None:
         shown = round_half_up(shown, base)
     return np.where(np.asarray(suppressed, dtype=bool), symbol, shown.astype(str)).tolist()
+
+
+def published_bounds(
+    values: np.ndarray, profile: Profile, magnitude: np.ndarray | None = None
+) -> KnownBounds:
+    """What the attacker knows of each cell if it is published: its value exactly, or under a
+    rounding profile the interval its rounded value allows (:func:`known_interval`;
+    Hundepool et al., 2012, 5.5). A magnitude cell (``magnitude`` True) is published whatever
+    its sum, so its interval is the plain ``[max(0, r - h), r + h]``. The protection and the
+    audit both start from it."""
+    if profile.rounding_base is None:
+        return KnownBounds.exact(values)
+    base = profile.rounding_base
+    rounded = round_half_up(values, base)
+    low, high = known_interval(rounded, base, profile.threshold, profile.zeros_safe)
+    if magnitude is not None and np.any(magnitude):
+        h = half_width(base)
+        low = np.where(magnitude, np.maximum(rounded - h, 0), low)
+        high = np.where(magnitude, rounded + h, high)
+    return KnownBounds(low.astype(np.float64), high.astype(np.float64))

@@ -1,24 +1,29 @@
-"""Frequency tables over hierarchical dimensions, totals and subtotals included.
+"""The table: count or magnitude cells over hierarchical dimensions, totals and subtotals
+included.
 
-A table holds one count per cell of the full cross product of its dimensions' codes (leaves,
-subtotals and totals). Its additive relations, every parent equal to the sum of its children
-along one dimension for every combination of the other dimensions' codes, are the linear
-system ``M y = 0`` an attacker uses to recompute suppressed cells (Hundepool et al., 2012,
-section 4.3; tau-ARGUS manual, "the table structure").
+A table holds one value per cell of the full cross product of its dimensions' codes (leaves,
+subtotals and totals), validated on construction, and shows them as a frame of cells. Its
+additive relations, every parent equal to the sum of its children along one dimension for every
+combination of the other dimensions' codes, are the linear system ``M y = 0`` an attacker uses
+to recompute suppressed cells (Hundepool et al., 2012, section 4.3; tau-ARGUS manual, "the
+table structure"). The constructors read frames through :mod:`disclosure.tabulation`; the
+relations are built by :mod:`disclosure.relations`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from disclosure.errors import AdditivityError, AdditivityFailure, TableError
+from disclosure.errors import AdditivityError, TableError
 from disclosure.hierarchy import Dimension
+from disclosure.relations import additivity_failures, relation_matrix, relation_parts, summed_up
+from disclosure.tabulation import cell_array, leaf_counts, magnitude_cells
 
 VALUE = "value"
 MEASURE_KEY = "measure"
@@ -161,9 +166,9 @@ class Table:
         if magnitude is None:
             if contributor is not None:
                 raise TableError(f"table {name!r}: contributor needs a magnitude column")
-            counts = _leaf_counts(name, frame, dimensions, columns, value=None)
-            return cls(name, dimensions, _aggregate(counts, dimensions), attribute=attribute)
-        values, frequencies, top = _magnitude_cells(
+            counts = leaf_counts(name, frame, dimensions, columns, value=None)
+            return cls(name, dimensions, summed_up(counts, dimensions), attribute=attribute)
+        values, frequencies, top = magnitude_cells(
             name, frame, dimensions, columns, magnitude, contributor, largest
         )
         return cls(
@@ -190,8 +195,8 @@ class Table:
         rows are 0); subtotals and totals are summed along the hierarchies (a frequency table,
         Hundepool et al., 2012, ch. 5, with the additive relations of 4.3)."""
         dimensions = tuple(dimensions)
-        counts = _leaf_counts(name, frame, dimensions, None, value=value)
-        return cls(name, dimensions, _aggregate(counts, dimensions), attribute=attribute)
+        counts = leaf_counts(name, frame, dimensions, None, value=value)
+        return cls(name, dimensions, summed_up(counts, dimensions), attribute=attribute)
 
     @classmethod
     def from_cells(
@@ -216,8 +221,8 @@ class Table:
         The cells must satisfy the table's additive relations (Hundepool et al., 2012, 4.3).
         """
         dimensions = tuple(dimensions)
-        values = _cell_array(name, frame, dimensions, value)
-        failures = list(_additivity_failures(name, values, dimensions))
+        values = cell_array(name, frame, dimensions, value)
+        failures = list(additivity_failures(name, values, dimensions))
         if failures:
             raise AdditivityError(failures)
         if frequency is None:
@@ -226,8 +231,8 @@ class Table:
             return cls(name, dimensions, values, attribute=attribute)
         if not largest:
             raise TableError(f"table {name!r}: a magnitude table needs its largest contributions")
-        frequencies = _cell_array(name, frame, dimensions, frequency)
-        top = np.stack([_cell_array(name, frame, dimensions, c) for c in largest], axis=-1)
+        frequencies = cell_array(name, frame, dimensions, frequency)
+        top = np.stack([cell_array(name, frame, dimensions, c) for c in largest], axis=-1)
         return cls(
             name,
             dimensions,
@@ -284,25 +289,7 @@ class Table:
         other dimensions' cells): ``parents[r]`` is the flat index of relation ``r``'s parent
         cell, ``children[r]`` the flat indices of its children and ``axes[r]`` the position of
         the dimension it sums along (the additive relations of Hundepool et al., 2012, 4.3)."""
-        flat = np.arange(self.size, dtype=np.int64).reshape(self.shape)
-        parents: list[np.ndarray] = []
-        children: list[np.ndarray] = []
-        axes: list[np.ndarray] = []
-        for axis, dim in enumerate(self.dimensions):
-            for code in dim.codes:
-                kids = dim.children(code)
-                if not kids:
-                    continue
-                parent = np.take(flat, dim.position[code], axis=axis).ravel()
-                block = np.stack(
-                    [np.take(flat, dim.position[k], axis=axis).ravel() for k in kids], axis=1
-                )
-                parents.append(parent)
-                children.extend(block)
-                axes.append(np.full(len(parent), axis, dtype=np.int64))
-        if not parents:
-            return np.zeros(0, dtype=np.int64), [], np.zeros(0, dtype=np.int64)
-        return np.concatenate(parents), children, np.concatenate(axes)
+        return relation_parts(self.dimensions, self.shape)
 
     def relations(self) -> sp.csr_matrix:
         """The additive relations as a sparse matrix ``M`` with ``M @ values.ravel() == 0``:
@@ -312,73 +299,7 @@ class Table:
         return relation_matrix(parents, children, self.size)
 
 
-def relation_matrix(
-    parents: np.ndarray, children: Sequence[np.ndarray], n_cells: int
-) -> sp.csr_matrix:
-    """Sparse ``M``: row r has +1 at ``parents[r]`` and -1 at each of ``children[r]`` (the
-    additive relations of Hundepool et al., 2012, 4.3)."""
-    if len(parents) == 0:
-        return sp.csr_matrix((0, n_cells))
-    lengths = np.array([1 + len(k) for k in children], dtype=np.int64)
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    pairs = zip(parents, children, strict=True)
-    indices = np.concatenate([np.concatenate([[p], k]) for p, k in pairs])
-    data = np.concatenate([np.concatenate([[1.0], -np.ones(len(k))]) for k in children])
-    return sp.csr_matrix((data, indices.astype(np.int64), indptr), shape=(len(parents), n_cells))
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def _code_positions(
-    table: str, dim: Dimension, codes: pl.Series, *, leaves_only: bool
-) -> np.ndarray:
-    """Positions of ``codes`` in ``dim.codes``; unknown (or, if asked, non-leaf) codes fail."""
-    if codes.null_count():
-        raise TableError(f"table {table!r}: null codes for dimension {dim.name!r}")
-    allowed = dim.leaves if leaves_only else dim.codes
-    known = set(allowed)
-    bad = sorted({c for c in codes.unique().to_list() if c not in known})
-    if bad:
-        kind = "leaf codes" if leaves_only else "codes"
-        shown = ", ".join(repr(b) for b in bad[:10]) + (" ..." if len(bad) > 10 else "")
-        raise TableError(
-            f"table {table!r}: values not among dimension {dim.name!r}'s {kind}: {shown}"
-        )
-    return codes.replace_strict(dim.position, return_dtype=pl.Int64).to_numpy()
-
-
-def _leaf_counts(
-    table: str,
-    frame: pl.DataFrame,
-    dimensions: tuple[Dimension, ...],
-    columns: Mapping[str, str] | None,
-    value: str | None,
-) -> np.ndarray:
-    """An array of the table's shape holding leaf counts (non-leaf cells 0)."""
-    columns = dict(columns or {})
-    unknown = sorted(set(columns) - {d.name for d in dimensions})
-    if unknown:
-        raise TableError(f"table {table!r}: columns given for unknown dimension(s) {unknown}")
-    source = [columns.get(d.name, d.name) for d in dimensions]
-    needed = source + ([value] if value else [])
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise TableError(f"table {table!r}: frame has no column(s) {missing}")
-    keys = [pl.col(c).cast(pl.Utf8).alias(f"__dim{i}") for i, c in enumerate(source)]
-    measure = pl.col(value).cast(pl.Int64).sum() if value else pl.len().cast(pl.Int64)
-    grouped = frame.group_by(keys).agg(measure.alias("__n"))
-    if value and frame.height != frame.select(keys).unique().height:
-        raise TableError(f"table {table!r}: duplicate leaf cells in the frame")
-    counts = np.zeros(tuple(len(d.codes) for d in dimensions), dtype=np.int64)
-    if grouped.height == 0:
-        return counts
-    index = tuple(
-        _code_positions(table, d, grouped[f"__dim{i}"], leaves_only=True)
-        for i, d in enumerate(dimensions)
-    )
-    np.add.at(counts, index, grouped["__n"].to_numpy())
-    return counts
+# --- validation ---------------------------------------------------------------------------------
 
 
 def _magnitude_parts(
@@ -424,166 +345,3 @@ def _magnitude_parts(
     freq.setflags(write=False)
     top.setflags(write=False)
     return freq, top, measure
-
-
-def _magnitude_cells(
-    table: str,
-    frame: pl.DataFrame,
-    dimensions: tuple[Dimension, ...],
-    columns: Mapping[str, str] | None,
-    magnitude: str,
-    contributor: str | None,
-    largest: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per cell (totals included) the sum of ``magnitude``, the number of contributors and the
-    ``largest`` largest contributions (tau-ARGUS manual, "magnitude tables": the top
-    contributions of every cell, each contributor's rows summed first).
-
-    Each row is copied to every ancestor code of each of its leaf codes, so each cell's
-    contributors are grouped directly rather than merged from its children."""
-    if isinstance(largest, bool) or not isinstance(largest, int) or largest < 1:
-        raise TableError(f"table {table!r}: largest must be a positive integer")
-    columns = dict(columns or {})
-    unknown = sorted(set(columns) - {d.name for d in dimensions})
-    if unknown:
-        raise TableError(f"table {table!r}: columns given for unknown dimension(s) {unknown}")
-    source = [columns.get(d.name, d.name) for d in dimensions]
-    needed = [*source, magnitude, *([contributor] if contributor else [])]
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise TableError(f"table {table!r}: frame has no column(s) {missing}")
-    amounts = frame[magnitude]
-    if amounts.null_count():
-        raise TableError(f"table {table!r}: null values in magnitude column {magnitude!r}")
-    if not amounts.dtype.is_numeric():
-        raise TableError(f"table {table!r}: magnitude column {magnitude!r} is not numeric")
-    if amounts.dtype.is_float() and not (amounts == amounts.round(0)).all():
-        raise TableError(
-            f"table {table!r}: magnitude {magnitude!r} must hold whole numbers (express it in "
-            "its smallest unit, e.g. pence or sessions)"
-        )
-    if amounts.len() and amounts.min() < 0:  # type: ignore[operator]
-        raise TableError(f"table {table!r}: magnitude {magnitude!r} must not be negative")
-    shape = tuple(len(d.codes) for d in dimensions)
-    data = pl.DataFrame(
-        {
-            **{
-                f"__dim{i}": _code_positions(table, d, frame[c].cast(pl.Utf8), leaves_only=True)
-                for i, (d, c) in enumerate(zip(dimensions, source, strict=True))
-            },
-            "__x": amounts.cast(pl.Int64),
-            "__unit": (
-                frame[contributor].cast(pl.Utf8)
-                if contributor
-                else pl.Series(np.arange(frame.height)).cast(pl.Utf8)
-            ),
-        }
-    )
-    for i, dim in enumerate(dimensions):
-        lookup = pl.DataFrame(
-            {
-                f"__dim{i}": [dim.position[c] for c in dim.leaves],
-                "__up": [_ancestor_positions(dim, c) for c in dim.leaves],
-            },
-            schema={f"__dim{i}": pl.Int64, "__up": pl.List(pl.Int64)},
-        )
-        data = (
-            data.join(lookup, on=f"__dim{i}", how="left")
-            .drop(f"__dim{i}")
-            .explode("__up")
-            .rename({"__up": f"__dim{i}"})
-        )
-    keys = [f"__dim{i}" for i in range(len(dimensions))]
-    per_unit = data.group_by([*keys, "__unit"]).agg(pl.col("__x").sum())
-    cells = per_unit.group_by(keys).agg(
-        pl.col("__x").sum().alias("__sum"),
-        pl.len().alias("__n"),
-        pl.col("__x").top_k(largest).alias("__top"),
-    )
-    values = np.zeros(shape, dtype=np.int64)
-    frequencies = np.zeros(shape, dtype=np.int64)
-    top = np.zeros((*shape, largest), dtype=np.int64)
-    if cells.height:
-        index = tuple(cells[k].to_numpy() for k in keys)
-        values[index] = cells["__sum"].to_numpy()
-        frequencies[index] = cells["__n"].to_numpy()
-        padded = np.zeros((cells.height, largest), dtype=np.int64)
-        for row, contributions in enumerate(cells["__top"].to_list()):
-            ordered = sorted(contributions, reverse=True)
-            padded[row, : len(ordered)] = ordered
-        top[index] = padded
-    return values, frequencies, top
-
-
-def _ancestor_positions(dim: Dimension, code: str) -> list[int]:
-    """The positions of ``code`` and of every code above it, the total included."""
-    positions = [dim.position[code]]
-    parent = dim.parent(code)
-    while parent is not None:
-        positions.append(dim.position[parent])
-        parent = dim.parent(parent)
-    return positions
-
-
-def _aggregate(counts: np.ndarray, dimensions: tuple[Dimension, ...]) -> np.ndarray:
-    """Fill every subtotal and total from the leaves, one dimension at a time."""
-    values = counts.copy()
-    for axis, dim in enumerate(dimensions):
-        # reversed depth-first order visits children before their parents
-        for code in reversed(dim.codes):
-            kids = dim.children(code)
-            if not kids:
-                continue
-            positions = [dim.position[k] for k in kids]
-            target = [slice(None)] * values.ndim
-            target[axis] = dim.position[code]
-            values[tuple(target)] = np.take(values, positions, axis=axis).sum(axis=axis)
-    return values
-
-
-def _cell_array(
-    table: str, frame: pl.DataFrame, dimensions: tuple[Dimension, ...], value: str
-) -> np.ndarray:
-    """Every cell's value from a frame of cells (any code level); missing cells are 0."""
-    names = [d.name for d in dimensions]
-    missing = [c for c in [*names, value] if c not in frame.columns]
-    if missing:
-        raise TableError(f"table {table!r}: frame has no column(s) {missing}")
-    cells = frame.select(*[pl.col(c).cast(pl.Utf8) for c in names], pl.col(value))
-    if cells[value].null_count():
-        raise TableError(f"table {table!r}: null values in column {value!r}")
-    if cells.height != cells.select(names).unique().height:
-        raise TableError(f"table {table!r}: duplicate cells in the frame")
-    values = np.zeros(tuple(len(d.codes) for d in dimensions), dtype=np.int64)
-    if cells.height:
-        index = tuple(
-            _code_positions(table, d, cells[d.name], leaves_only=False) for d in dimensions
-        )
-        values[index] = cells[value].cast(pl.Int64).to_numpy()
-    return values
-
-
-def _additivity_failures(
-    table: str, values: np.ndarray, dimensions: tuple[Dimension, ...]
-) -> Iterator[AdditivityFailure]:
-    """Every (parent cell, dimension) whose value is not the sum of its children."""
-    for axis, dim in enumerate(dimensions):
-        for code in dim.codes:
-            kids = dim.children(code)
-            if not kids:
-                continue
-            parent = np.take(values, dim.position[code], axis=axis)
-            summed = np.take(values, [dim.position[k] for k in kids], axis=axis).sum(axis=axis)
-            for other in np.argwhere(parent != summed):
-                position = list(other)
-                position.insert(axis, dim.position[code])
-                coords = {
-                    d.name: d.codes[int(i)] for d, i in zip(dimensions, position, strict=True)
-                }
-                yield AdditivityFailure(
-                    table=table,
-                    dimension=dim.name,
-                    parent=coords,
-                    value=int(parent[tuple(other)]),
-                    children_sum=int(summed[tuple(other)]),
-                )

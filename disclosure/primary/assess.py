@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from disclosure.levels import ProtectionLevels
 from disclosure.linking import LinkedCells, link_tables
 from disclosure.patterns import pattern_mask
 from disclosure.primary.dominance import dominance_cells
@@ -36,7 +37,6 @@ from disclosure.primary.p_percent import p_percent_cells
 from disclosure.primary.rates import rate_cells
 from disclosure.primary.requirements import RuleCells
 from disclosure.profile import Profile
-from disclosure.secondary.levels import ProtectionLevels
 from disclosure.table import Table
 
 REQUESTED = "request"

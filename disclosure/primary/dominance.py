@@ -16,6 +16,7 @@ cell would no longer be dominated, ``x_1 + ... + x_n <= (k / 100) (X + L)``, so
 (:mod:`disclosure.primary.requirements`). Hundepool et al.'s example 4 (4.2.2): X = 330 with
 contributions 300, 20, 10 fails the (1, 85) rule (300 > 280.5) and needs
 ``L = 100 / 85 * 300 - 330 = 22.94``, rounded up to 23.
+Method note: ``docs/methods/dominance.md``.
 """
 
 from __future__ import annotations

@@ -18,7 +18,9 @@ sum. Its protection interval is the profile's ``frequency_range`` percent of the
 into levels by the profile's protection mode (:mod:`disclosure.primary.requirements`); without a
 range the cell must only not be recovered exactly (sliding level 1: Hundepool et al. recommend
 protection levels of zero when only exact disclosure is to be prevented). An empty cell (no
-contributors) is sensitive when zeros are not safe, with ``UPL = 1``."""
+contributors) is sensitive when zeros are not safe, with ``UPL = 1``.
+Method note: ``docs/methods/frequency.md``.
+"""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ and forces ``d`` or ``N`` to be suppressed too whenever both would otherwise pin
 two categories (reached / not reached) ``o`` is simply the other category; with more, one
 complement cell reaching ``k + 1`` is enough. Groups with ``N <= k`` reveal "all but k" for
 every category, so every category gets the level.
+Method note: ``docs/methods/group-attribute.md``.
 """
 
 from __future__ import annotations

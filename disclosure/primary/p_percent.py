@@ -19,7 +19,9 @@ with ``X + L - x_1 - x_2 >= (p / 100) x_1``, so
 Hundepool et al.'s examples (4.2.1), p = 10: X = 100,000 with x_1 = 50,000, x_2 = 49,000 is
 sensitive (1,000 < 5,000; ``L = 4,000``) although the (1, 90) rule finds it safe; X = 110,000 with
 x_1 = 52,000, x_2 = 50,000 is safe (8,000 >= 5,200). ``L`` becomes upper, lower or sliding levels by
-the profile's protection mode (:mod:`disclosure.primary.requirements`)."""
+the profile's protection mode (:mod:`disclosure.primary.requirements`).
+Method note: ``docs/methods/p-percent.md``.
+"""
 
 from __future__ import annotations
 

@@ -4,10 +4,11 @@ A percentage ``numerator / denominator`` of a small group (3 of the 4 pupils of 
 reaching the expected standard) says almost as much as the counts themselves. DfE's statistics
 suppress a percentage when its numerator or denominator is 1 or 2, its performance tables
 suppress results of cohorts under 6, and NHS England suppresses a percentage when either of
-its counts is suppressed (see shared/domain.md). Small counts and the rates derived from them
-disclose alike (Hundepool et al., 2012, section 5.2 "disclosure risks"); this is the minimum
-frequency rule (tau-ARGUS manual) applied to the denominator. A small *numerator* is a small
-count, already caught by the minimum frequency rule on the numerator's own cell.
+its counts is suppressed (``docs/domain.md``, "Rates and percentages"). Small counts and the
+rates derived from them disclose alike (Hundepool et al., 2012, section 5.2 "disclosure
+risks"); this is the minimum frequency rule (tau-ARGUS manual) applied to the denominator. A
+small *numerator* is a small count, already caught by the minimum frequency rule on the
+numerator's own cell.
 
 The table declares the dimension whose categories are the numerators (``Table(...,
 attribute="outcome")``): along it every parent code is a denominator and its children are the
@@ -16,6 +17,7 @@ it is primary (reason ``"rate"``) with upper level 1 and lower level ``min(1, a)
 protection interval of one unit each way (Fischetti and Salazar, JASA 2000; tau-ARGUS manual,
 "protection levels"), so the attacker can compute no numerator, hence no rate, exactly, nor
 pin it from either side. The denominator itself may stay published.
+Method note: ``docs/methods/rates.md``.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ level, or be at least the sliding level wide. The magnitude rules compute one re
 
 Levels are rounded up to whole units: cell values are whole numbers, so an attacker's interval
 only reaches ``a + L`` for fractional ``L`` if it reaches ``a + ceil(L)``.
+Method note: ``docs/methods/protection-levels.md``.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class RuleCells:
     sliding: np.ndarray
     alt_upper: np.ndarray | None = None
     alt_lower: np.ndarray | None = None
-    """Alternative levels: reaching either suffices (``disclosure.secondary.levels``)."""
+    """Alternative levels: reaching either suffices (``disclosure.levels``)."""
 
     def __post_init__(self) -> None:
         """Normalise the arrays (int cell indices, float levels of the same length)."""

@@ -28,6 +28,7 @@ Alternative levels (reach ``a_p + AUPL_p`` OR ``a_p - ALPL_p``) get a binary cho
 the master (1 = the upper side): ``f(x) >= AUPL_p d_p`` and ``g(x) >= ALPL_p (1 - d_p)`` are
 valid for every protecting pattern with the side it meets, and the current ``(x, d)`` violates
 one of them when the side chosen is not reached (a disjunctive form of the same cuts).
+Method note: ``docs/methods/secondary-optimal.md``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from disclosure.secondary.levels import KnownBounds, ProtectionLevels
+from disclosure.levels import KnownBounds, ProtectionLevels
 from disclosure.solver import new_solver
 
 TOLERANCE = 1e-6

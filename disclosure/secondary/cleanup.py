@@ -7,6 +7,7 @@ only fail the audit rule "no suppressed cell is recovered exactly" (Hundepool et
 section 4.3.4 on auditing; tau-ARGUS manual, "audit"). The intervals come from the audit's own
 LPs (one per group of suppressed cells sharing relations, :mod:`disclosure.intervals`); a cell
 any LP solution already moves is not exact and needs no LP of its own.
+Method note: ``docs/methods/audit.md``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.intervals import IntervalSolver
-from disclosure.secondary.levels import KnownBounds
+from disclosure.levels import KnownBounds
 
 
 def exactly_derivable(

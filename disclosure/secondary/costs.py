@@ -1,6 +1,6 @@
 """Cell costs: what suppressing a cell loses (Hundepool et al., 2012, section 4.3.2 "cost
 functions"; tau-ARGUS manual, "cost variable": cell value, frequency, unity, and a log-transform
-to damp large cells)."""
+to damp large cells). Method note: ``docs/methods/costs.md``."""
 
 from __future__ import annotations
 

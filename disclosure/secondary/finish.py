@@ -10,6 +10,7 @@ secondaries that can be recalculated exactly are not kept). Publishing cells shr
 feasible set, so every primary cell is then checked again in whole numbers and any left short
 is protected again by the LP heuristic, started from the pattern; this repeats until a pass
 changes nothing.
+Method note: ``docs/methods/audit.md``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.intervals import IntervalSolver
+from disclosure.levels import KnownBounds, ProtectionLevels
 from disclosure.secondary.cleanup import drop_derivable_secondaries
 from disclosure.secondary.heuristic import heuristic_pattern
-from disclosure.secondary.levels import KnownBounds, ProtectionLevels
 
 MAX_PASSES = 10
 """Passes of publishing known secondaries and protecting primaries again before giving up (the

@@ -24,6 +24,7 @@ exclude, and so is any fraction of it (the feasible set is convex and holds 0). 
 primary that such a perturbation already moves by its level would get an LP optimum of 0 and
 add nothing, so its LP is skipped: the pattern is the same, with far fewer LPs on tables
 where most cells are primary.
+Method note: ``docs/methods/secondary-heuristic.md``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.errors import ProtectionInfeasibleError
-from disclosure.secondary.levels import KnownBounds, ProtectionLevels
+from disclosure.levels import KnownBounds, ProtectionLevels
 from disclosure.solver import new_solver
 
 _MOVED = 1e-7
@@ -134,7 +135,7 @@ def required_moves(
     """The moves that protect ``cell``, each a tuple of alternatives (any one suffices):
     ``+UPL`` and ``-LPL``, widened to meet the sliding level (upwards, since counts are
     unbounded above; Hundepool et al., 2012, 4.3.1), and ``(+AUPL, -ALPL)`` for alternative
-    levels (``disclosure.secondary.levels``)."""
+    levels (``disclosure.levels``)."""
     upper, lower, sliding = levels.upper[cell], levels.lower[cell], levels.sliding[cell]
     lower = min(float(lower), float(values[cell]))
     if upper + lower < sliding:

@@ -18,6 +18,7 @@ does, so its patterns cost more.
 
 Primaries are visited in cell order and each box is chosen given the suppressions made so far,
 so the same input gives the same pattern.
+Method note: ``docs/methods/secondary-hypercube.md``.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.errors import ProtectionInfeasibleError
+from disclosure.levels import ProtectionLevels
 from disclosure.secondary.heuristic import heuristic_pattern, required_moves
-from disclosure.secondary.levels import ProtectionLevels
 
 
 def hypercube_pattern(

@@ -27,6 +27,7 @@ combine subtables), so the result is audited over all relations of all linked ta
 and every primary cell still short of its levels is protected again with the LP heuristic on
 the full problem, starting from the modular pattern. All limits are counts, so the same input
 always gives the same pattern.
+Method note: ``docs/methods/secondary-modular.md``.
 """
 
 from __future__ import annotations
@@ -38,14 +39,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from disclosure.levels import KnownBounds, ProtectionLevels
 from disclosure.linking import LinkedCells
+from disclosure.relations import relation_matrix
 from disclosure.secondary.attacker import AttackerModel, upper_sides
 from disclosure.secondary.finish import protected_again, unprotected
 from disclosure.secondary.heuristic import heuristic_pattern
 from disclosure.secondary.hypercube import hypercube_pattern
-from disclosure.secondary.levels import KnownBounds, ProtectionLevels
 from disclosure.secondary.optimal import optimal_pattern
-from disclosure.table import Table, relation_matrix
+from disclosure.table import Table
 
 SUBTABLE_NODES = 500
 """Branch-and-bound nodes allowed per subtable solve."""

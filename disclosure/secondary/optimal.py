@@ -14,6 +14,7 @@ is suppressed", then cuts are separated at the LP relaxation's fractional soluti
 attacker's bounds scale with ``x``, so the same duality argument applies) until the
 relaxation is protected, and only then is the MILP solved round by round. Limits are counts
 (branch-and-bound nodes, rounds), never wall-clock time, so the answer is the same every run.
+Method note: ``docs/methods/secondary-optimal.md``.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.errors import ProtectionInfeasibleError
+from disclosure.levels import ProtectionLevels
 from disclosure.secondary.attacker import AttackerModel, Cut, alternative_cuts, upper_sides
-from disclosure.secondary.levels import ProtectionLevels
 from disclosure.solver import new_solver
 
 MAX_NODES = 20_000

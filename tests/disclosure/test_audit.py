@@ -73,7 +73,7 @@ def test_interval_solver_matches_plain_lps_whatever_the_witnesses_skip() -> None
     import scipy.optimize as so
 
     from disclosure.intervals import IntervalSolver
-    from disclosure.secondary.levels import KnownBounds
+    from disclosure.levels import KnownBounds
 
     rng = np.random.default_rng(11)
     geo = Dimension("geo", "LA", {"W1": "LA", "W2": "LA", "a": "W1", "b": "W1", "c": "W2"})

@@ -8,7 +8,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from disclosure.intervals import _GroupLP
+from disclosure.group_lp import GroupLP
 
 
 class _StallsOnce:
@@ -40,7 +40,7 @@ class _StallsOnce:
 def test_a_run_without_a_verdict_is_solved_again_from_scratch() -> None:
     # x0 + x1 + x2 = 10 and x1 = x2: the attacker's max of x0 is 10 (x1 = x2 = 0)
     relations = sp.csr_matrix(np.array([[1.0, 1.0, 1.0], [0.0, 1.0, -1.0]]))
-    model = _GroupLP(
+    model = GroupLP(
         var=np.arange(3),
         row=np.arange(2),
         sub=relations,

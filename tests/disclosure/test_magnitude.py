@@ -18,7 +18,8 @@ from disclosure import (
     link_tables,
     protect,
 )
-from disclosure.audit import UPPER, published_bounds
+from disclosure.audit import UPPER
+from disclosure.rounding import published_bounds
 
 
 def school() -> Dimension:

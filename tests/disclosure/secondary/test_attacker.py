@@ -3,9 +3,9 @@ from __future__ import annotations
 import numpy as np
 
 from disclosure import DFE, link_tables
+from disclosure.levels import KnownBounds, ProtectionLevels
 from disclosure.primary import upper_protection_levels
 from disclosure.secondary.attacker import AttackerModel
-from disclosure.secondary.levels import KnownBounds, ProtectionLevels
 
 from ..cases import region_by_gender
 

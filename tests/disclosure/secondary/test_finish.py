@@ -12,8 +12,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from disclosure.intervals import IntervalSolver
+from disclosure.levels import KnownBounds, ProtectionLevels
 from disclosure.secondary.finish import finished_pattern, unprotected
-from disclosure.secondary.levels import KnownBounds, ProtectionLevels
 
 X1, X2, X3, X4, P1, P2, P3 = range(7)
 VALUES = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0])

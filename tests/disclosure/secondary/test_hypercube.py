@@ -4,9 +4,9 @@ import numpy as np
 import polars as pl
 
 from disclosure import Dimension, Table, link_tables
+from disclosure.levels import KnownBounds, ProtectionLevels
 from disclosure.secondary.finish import unprotected
 from disclosure.secondary.hypercube import hypercube_pattern
-from disclosure.secondary.levels import KnownBounds, ProtectionLevels
 from disclosure.secondary.modular import subtables
 
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from disclosure import DFE, ProtectionInfeasibleError, link_tables
+from disclosure.levels import ProtectionLevels
 from disclosure.primary import is_sensitive, upper_protection_levels
 from disclosure.secondary.attacker import AttackerModel
-from disclosure.secondary.levels import ProtectionLevels
 from disclosure.secondary.optimal import optimal_pattern
 
 from ..cases import region_by_gender

@@ -19,6 +19,7 @@ manual, "protection levels"; Hundepool et al., 2012, section 4.2.2):
 A published cell is normally known exactly. Under rounding (NHS England's rule, see
 :mod:`disclosure.rounding`) a published cell is only known within an interval, so the attacker
 knows ``known_low_i <= y_i <= known_high_i`` for it instead.
+Method note: ``docs/methods/protection-levels.md``.
 """
 
 from __future__ import annotations

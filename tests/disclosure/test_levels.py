@@ -3,10 +3,10 @@ from __future__ import annotations
 import numpy as np
 
 from disclosure import link_tables
+from disclosure.levels import ProtectionLevels
 from disclosure.secondary.attacker import AttackerModel, upper_sides
-from disclosure.secondary.levels import ProtectionLevels
 
-from ..cases import region_by_gender
+from .cases import region_by_gender
 
 
 def either_side_levels() -> ProtectionLevels:

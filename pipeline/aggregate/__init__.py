@@ -1,1 +1,0 @@
-"""Aggregations: from statistics-eligible pupil records to tables of counts."""
