@@ -9,18 +9,18 @@ atomically, then ``status.json`` records the success. If the build fails, the pr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.dashboard.model import build_page
+from pipeline.dashboard.page import build_page
 from pipeline.dashboard.publish import write_atomic
 from pipeline.dashboard.release import DashboardError, latest_release, read_release
 from pipeline.dashboard.render import render_page
 from pipeline.dashboard.status import INDEX_FILE, record_success
 
 DASHBOARD_DIRNAME = "dashboard"
-PREFERRED_FLOW = "nightly-performance"
 """The flow whose release the dashboard shows when there is one."""
 LONDON = ZoneInfo("Europe/London")
 
@@ -52,12 +52,13 @@ def build_dashboard(release_dir: Path, out_dir: Path, *, now: datetime | None = 
     return index
 
 
-def dashboard_release(releases_dir: Path, flow: str | None = None) -> Path:
-    """The release the dashboard shows: the newest of ``flow``; without one, the newest
-    nightly-performance release, else the newest release of any flow."""
-    if flow is not None:
-        return latest_release(releases_dir, flow)
-    try:
-        return latest_release(releases_dir, PREFERRED_FLOW)
-    except DashboardError:
-        return latest_release(releases_dir)
+def dashboard_release(releases_dir: Path, flows: Sequence[str] = ()) -> Path:
+    """The release the dashboard shows: the newest release of the first of ``flows`` that
+    has one (the releases that feed the dashboard, from the registry); else the newest
+    release of any flow."""
+    for flow in flows:
+        try:
+            return latest_release(releases_dir, flow)
+        except DashboardError:
+            continue
+    return latest_release(releases_dir)

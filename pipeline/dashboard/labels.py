@@ -1,7 +1,7 @@
 """Plain-English names for the release's tables, columns and codes.
 
 A manifest entry may carry its own (a table's ``title``, a dimension's ``labels``); these
-are the defaults for the codes pupilstats publishes (``pipeline/codes.py``).
+are the defaults for the codes pupilstats publishes (``schema/codes.py``).
 """
 
 from __future__ import annotations

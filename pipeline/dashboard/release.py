@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import PupilstatsError
+from schema.errors import PupilstatsError
 
 PARTIAL_PREFIX = ".partial-"
 

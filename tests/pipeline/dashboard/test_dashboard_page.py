@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pipeline.dashboard import build_dashboard, read_release
-from pipeline.dashboard.model import build_page
+from pipeline.dashboard.page import build_page
 from pipeline.dashboard.render import render_page
 
 BUILT = datetime(2025, 9, 1, 2, 0, 5, tzinfo=ZoneInfo("Europe/London"))
