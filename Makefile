@@ -28,7 +28,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/pupilstats demo
 
+# The import contracts (pyproject.toml, [tool.importlinter]) are checked first: it takes a second.
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
@@ -46,6 +48,7 @@ browser:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) .prefect .pytest_cache .ruff_cache

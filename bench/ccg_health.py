@@ -6,8 +6,8 @@ file, classification, protection, the audit over all tables and the release are 
 first with a new ``PREFECT_HOME`` (cold: Prefect creates its database), then again with the
 same one (warm: how a council's second run starts). Then the stages again in one process
 without Prefect, on the store the runs filled: classify and count, protect and audit (the
-split of ``pipeline.health.protection``), write the release. Target (issue 6): under 60 s on
-2 cores, Prefect start-up included.
+split of ``pipeline.releases.ccg_health.protection``), write the release. Target (issue 6):
+under 60 s on 2 cores, Prefect start-up included.
 
 ``python -m bench ccg_health [--pupils 48000]``
 """
@@ -58,12 +58,12 @@ def run_flow(inputs: Path, work: Path, prefect_home: Path) -> float:
 
 def stages(work: Path) -> dict[str, Any]:
     """The flow's stages without Prefect, on the store the runs filled."""
-    from pipeline.aggregate.health import health_tables
-    from pipeline.health.measurements import classified_year
-    from pipeline.health.protection import protect_health_tables
-    from pipeline.health.publication import health_release_tables
     from pipeline.profiles import load_profile
     from pipeline.release.writer import write_release
+    from pipeline.releases.ccg_health.measurements import classified_year
+    from pipeline.releases.ccg_health.protection import protect_health_tables
+    from pipeline.releases.ccg_health.publication import health_release_tables
+    from pipeline.releases.ccg_health.tables import health_tables
     from pipeline.store import open_store
 
     times: dict[str, float] = {}
@@ -86,7 +86,7 @@ def stages(work: Path) -> dict[str, Any]:
             profile=profile,
             tables=health_release_tables(tables, protection),
             inputs=[],
-            audit=protection.audit.as_dict(),
+            audit=protection.audit,
         ),
     )
     summary = protection.summary()

@@ -34,10 +34,10 @@ def timed(stage: str, times: dict[str, float], work: Callable[[], T]) -> T:
 def measure(pupils: int, work: Path) -> dict[str, Any]:
     """One funding round on a fresh borough of ``pupils`` pupils, timed per stage."""
     from disclosure import DFE, audit, protect
-    from pipeline.aggregate.funding import funding_tables
     from pipeline.load.inputs import commit_inputs, find_input_files, stage_inputs
     from pipeline.release.tables import input_digests, release_tables
     from pipeline.release.writer import write_release
+    from pipeline.releases.funding_round.tables import funding_tables
     from pipeline.store import open_store
     from pipeline.synthetic import generate_borough, write_borough
 
@@ -51,7 +51,7 @@ def measure(pupils: int, work: Path) -> dict[str, Any]:
         digests = input_digests(con, ["schools", "census", "consent"])
     protection = timed("protect", times, lambda: protect(tables, DFE))
     heuristic = timed("protect_heuristic", times, lambda: protect(tables, DFE, method="heuristic"))
-    report = timed("audit", times, lambda: audit(tables, protection.tables, DFE))
+    report = timed("audit", times, lambda: audit(tables, protection, DFE))
     timed(
         "release",
         times,
@@ -62,7 +62,7 @@ def measure(pupils: int, work: Path) -> dict[str, Any]:
             profile=DFE,
             tables=release_tables(tables, protection, "pupils"),
             inputs=digests,
-            audit=report.as_dict(),
+            audit=report,
         ),
     )
     summary = protection.summary()

@@ -35,7 +35,7 @@ TARGET_SECONDS = 60.0
 
 def run_cli(args: list[str], env: dict[str, str]) -> float:
     """Seconds for one ``pupilstats`` command in a fresh process (it must succeed)."""
-    command = [sys.executable, "-c", "from pipeline.cli import main; main()", *args]
+    command = [sys.executable, "-c", "from cli import main; main()", *args]
     start = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
@@ -60,18 +60,18 @@ def prepare(pupils: int, work: Path) -> list[Path]:
 
 def stages(work: Path, method: str) -> dict[str, Any]:
     """The flow's stages in this process (no Prefect), timed, on the store as it is now."""
-    from flows.nightly_performance import DEFAULT_PROFILE
-    from pipeline.aggregate.performance import (
+    from pipeline.profiles import load_profile
+    from pipeline.releases.nightly_performance import (
         audit_populations,
         performance_populations,
         performance_release_tables,
         protect_populations,
         release_years,
     )
-    from pipeline.profiles import load_profile
+    from pipeline.releases.registry import NIGHTLY_PERFORMANCE
     from pipeline.store import open_store
 
-    profile = load_profile(DEFAULT_PROFILE)
+    profile = load_profile(NIGHTLY_PERFORMANCE.default_profile)
     times: dict[str, float] = {}
     with open_store(work / "store.duckdb") as con:
         populations = timed(

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import sys
 
-from pipeline.cli import data_commands, demo, funding, health, performance, rights, serve, validate  # noqa: F401  (register commands)
-from pipeline.cli.app import app, errors
-from pipeline.errors import PupilstatsError
+from cli import data_commands, demo, rights, run, serve, validate  # noqa: F401  (register commands)
+from cli.app import app, errors
+from schema.errors import PupilstatsError
 
 __all__ = ["app", "main"]
 

@@ -1,7 +1,12 @@
 """The ``pupilstats`` Typer application and what every command shares.
 
-Heavy libraries (Prefect, Great Expectations, SciPy) are imported inside the commands that
-need them, so ``pupilstats --help`` answers at once.
+``pupilstats --help`` must answer at once. So the command modules import at their top only
+what is quick to import (Typer, Rich, polars, DuckDB, the store, the loader, individual
+rights), and import inside the command that needs it, with a comment saying so, what takes
+seconds: Prefect (the flows), and the project modules that import NumPy or SciPy (the
+synthetic generator, the health and performance modules). Great Expectations is imported on
+first use inside ``expectations``. ``tests/cli/test_cli.py`` checks that ``import cli``
+loads none of these.
 """
 
 from __future__ import annotations
@@ -14,8 +19,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipeline.errors import PupilstatsError
 from pipeline.settings import PROJECT_ROOT
+from schema.errors import PupilstatsError
 
 app = typer.Typer(
     help="Disclosure-controlled statistics from a local authority's pupil records.",

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from pipeline.cli.app import DbOption, app, console, fail, prefect_defaults
-from pipeline.errors import PupilstatsError
+from cli.app import DbOption, app, console, fail, prefect_defaults
+from pipeline.load.commit import LoadReport
+from pipeline.load.inputs import commit_inputs, find_input_files, stage_inputs
 from pipeline.settings import DEFAULT_SYNTHETIC_DIR, Settings
-
-if TYPE_CHECKING:
-    from pipeline.load.commit import LoadReport
+from pipeline.store import open_store
+from schema.errors import PupilstatsError
 
 
 @app.command()
@@ -25,7 +25,7 @@ def generate(
     la: Annotated[int, typer.Option(help="LA number")] = 359,
 ) -> None:
     """Generate a synthetic borough (no real person's data)."""
-    from pipeline.synthetic import generate_borough, write_borough
+    from pipeline.synthetic import generate_borough, write_borough  # NumPy, SciPy: slow (cli.app)
 
     if format not in ("csv", "parquet"):
         raise fail(PupilstatsError(f"--format must be csv or parquet, not {format!r}"))
@@ -53,9 +53,6 @@ def load(
 ) -> None:
     """Load a borough's input files into the store: parse, validate, quarantine, commit."""
     prefect_defaults()
-    from pipeline.load.inputs import commit_inputs, find_input_files, stage_inputs
-    from pipeline.store import open_store
-
     settings = Settings.from_env(db=db)
     try:
         with open_store(settings.db_path) as con:

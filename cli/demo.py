@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.app import DEFAULT_CENSUS_DATE, DbOption, ReportsOption, app, console
-from pipeline.cli.funding import print_result, run_funding_round
-from pipeline.cli.health import print_health_result, run_ccg_health
-from pipeline.cli.performance import run_nightly_performance
+from cli.app import DEFAULT_CENSUS_DATE, DbOption, ReportsOption, app, console
+from cli.run import print_result, run_release_flow
+from pipeline.dashboard import dashboard_dir
+from pipeline.releases.registry import RELEASES
+from pipeline.releases.spec import ReleaseSpec
 from pipeline.settings import DEFAULT_SYNTHETIC_DIR, Settings
 
 DEMO_YEARS = 3
@@ -19,8 +20,6 @@ DEMO_YEARS = 3
 
 def print_dashboard(reports: Path | None) -> None:
     """Say where the dashboard the nightly flow built is, and which release it shows."""
-    from pipeline.dashboard import dashboard_dir
-
     page = dashboard_dir(Settings.from_env(reports=reports).reports_dir) / "index.html"
     console.print(f"[bold green]dashboard:[/] {page}", highlight=False)
 
@@ -33,9 +32,10 @@ def demo(
     db: DbOption = None,
     reports: ReportsOption = None,
 ) -> None:
-    """Generate three years of the synthetic borough, then run the nightly performance flow
-    (release and dashboard), the funding round and the CCG health release on them."""
-    from pipeline.synthetic.academic_calendar import academic_year_label
+    """Generate three years of the synthetic borough, then run every registered release on
+    them (the nightly performance statistics with the dashboard, the funding round and the
+    CCG health release)."""
+    # The synthetic generator imports NumPy and SciPy: imported here, not at startup (see cli.app).
     from pipeline.synthetic.history import generate_history, write_history
 
     out = DEFAULT_SYNTHETIC_DIR
@@ -48,11 +48,18 @@ def demo(
         defects=defects,
     )  # fmt: skip
     folders = write_history(boroughs, out)
-    console.rule("nightly performance statistics and dashboard")
-    print_result(run_nightly_performance(None, "dfe-performance", folders, db, reports))
-    print_dashboard(reports)
-    console.rule("funding round")
-    print_result(run_funding_round(DEFAULT_CENSUS_DATE.isoformat(), "dfe", None, db, reports))
-    console.rule("CCG health release")
-    year = academic_year_label(DEFAULT_CENSUS_DATE)
-    print_health_result(run_ccg_health(year, "nhs", None, db, reports))
+    for spec, input_dirs in demo_plan(folders):
+        console.rule(spec.title)
+        print_result(
+            run_release_flow(
+                spec, spec.period.default, input_dirs=input_dirs, db=db, reports=reports
+            )
+        )
+        if spec.dashboard:
+            print_dashboard(reports)
+
+
+def demo_plan(folders: list[Path]) -> list[tuple[ReleaseSpec, list[Path]]]:
+    """Every registered release with its default period, in registry order; the first loads
+    the generated years' folders, the others use the store."""
+    return [(spec, folders if i == 0 else []) for i, spec in enumerate(RELEASES)]

@@ -19,10 +19,23 @@ import duckdb
 import typer
 from stdnum.gb import upn as stdnum_upn
 
-from pipeline import codes
-from pipeline.cli.app import DbOption, ReportsOption, app, console, fail, parse_date
-from pipeline.errors import PupilstatsError
+from cli.app import DbOption, ReportsOption, app, console, fail, parse_date
+from pipeline.rights.consent_register import (
+    Instruction,
+    Withdrawal,
+    in_force_on,
+    record_instruction,
+    register_rows,
+    withdraw_instructions,
+)
+from pipeline.rights.corrections import correct_field, erase_pupil
+from pipeline.rights.retention import apply_retention, load_schedule
+from pipeline.rights.subject_access import write_sar_bundle
+from pipeline.rights.yss import write_yss_extract
 from pipeline.settings import Settings
+from pipeline.store import open_store
+from schema import codes
+from schema.errors import PupilstatsError
 
 consent_app = typer.Typer(
     help="The consent register: research opt-outs and Youth Support Services restrictions.",
@@ -55,8 +68,6 @@ def optional_date(option: str, value: str | None, default: date) -> date:
 
 @contextmanager
 def store(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    from pipeline.store import open_store
-
     with open_store(Settings.from_env(db=db).db_path) as con:
         yield con
 
@@ -82,8 +93,6 @@ def consent_record(
     db: DbOption = None,
 ) -> None:
     """Record an opt-out or a restriction given by a parent, carer or the young person."""
-    from pipeline.rights.consent_register import Instruction, record_instruction
-
     received = optional_date("--on", on, date.today())
     instruction = Instruction(
         upn=checked_upn(upn),
@@ -108,8 +117,6 @@ def consent_withdraw(
     db: DbOption = None,
 ) -> None:
     """Withdraw the pupil's opt-out or restriction (a new entry; history is kept)."""
-    from pipeline.rights.consent_register import Withdrawal, withdraw_instructions
-
     withdrawal = Withdrawal(
         upn=checked_upn(upn),
         consent_type=consent_type,
@@ -129,8 +136,6 @@ def consent_show(
     db: DbOption = None,
 ) -> None:
     """The pupil's consent history and what is in force on a date."""
-    from pipeline.rights.consent_register import in_force_on, register_rows
-
     pupil = checked_upn(upn)
     when = optional_date("--on", on, date.today())
     with store(db) as con:
@@ -161,8 +166,6 @@ def yss_extract(
     reports: ReportsOption = None,
 ) -> None:
     """Write the person-level Youth Support Services extract (s.507B, ages 13-19)."""
-    from pipeline.rights.yss import write_yss_extract
-
     when = parse_date("--date", on)
     settings = Settings.from_env(db=db, reports=reports)
     with store(db) as con:
@@ -185,8 +188,6 @@ def sar(
     reports: ReportsOption = None,
 ) -> None:
     """Subject access: everything held on a pupil, as JSON and a readable summary."""
-    from pipeline.rights.subject_access import write_sar_bundle
-
     pupil = checked_upn(upn)
     settings = Settings.from_env(db=db, reports=reports)
     with store(db) as con:
@@ -208,8 +209,6 @@ def correct(
     db: DbOption = None,
 ) -> None:
     """Correct one field of every row the pupil has in a table (logged without values)."""
-    from pipeline.rights.corrections import correct_field
-
     pupil = checked_upn(upn)
     with store(db) as con:
         changed = run(lambda: correct_field(con, pupil, table, field, value, reason))
@@ -224,8 +223,6 @@ def erase(
     db: DbOption = None,
 ) -> None:
     """Erase every record held on a pupil (irreversible; logged by keyed hash only)."""
-    from pipeline.rights.corrections import erase_pupil
-
     pupil = checked_upn(upn)
     if not yes and not typer.confirm(f"Erase every record held on {pupil}? This is final."):
         raise typer.Exit(code=1)
@@ -245,8 +242,6 @@ def retention(
     db: DbOption = None,
 ) -> None:
     """Count (--dry-run) or delete (--apply) the rows past their retention date."""
-    from pipeline.rights.retention import apply_retention, load_schedule
-
     if dry_run and apply:
         raise fail(PupilstatsError("give --dry-run or --apply, not both"))
     when = optional_date("--as-of", as_of, date.today())

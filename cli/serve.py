@@ -4,6 +4,9 @@ Schedules need a Prefect server (Prefect's temporary local server cannot schedul
 by ``PREFECT_API_URL``. The command registers the deployments with their schedule, then
 stays in the foreground running whatever the server schedules or is asked to run, until
 it is stopped (Ctrl-C or SIGTERM).
+
+Prefect and the flows are imported inside the functions below: they take seconds to
+import, and ``pupilstats --help`` must not wait for them (see ``cli.app``).
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.app import DbOption, ReportsOption, app, console, fail, prefect_defaults
-from pipeline.errors import PupilstatsError
+from cli.app import DbOption, ReportsOption, app, console, fail, prefect_defaults
+from schema.errors import PupilstatsError
 
 
 def prefect_api_url() -> str:

@@ -10,32 +10,28 @@ may be quarantined), 1 when it would be rejected or cannot be read.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
+import polars as pl
 import typer
 
-from pipeline.cli.app import ReportsOption, app, console, errors, fail, parse_date
-from pipeline.errors import InputFileError, PupilstatsError
-from pipeline.schema import INPUTS
+from cli.app import ReportsOption, app, console, errors, fail, parse_date
+from expectations.docs import docs_entry
+from expectations.limits import load_limits
+from pipeline.load.check import FileCheck, check_file
+from pipeline.load.quality_report import quality_dir, run_name, write_quality_report
 from pipeline.settings import Settings
-
-if TYPE_CHECKING:
-    import polars as pl
-
-    from pipeline.load.check import FileCheck
+from schema.errors import InputFileError, PupilstatsError
+from schema.inputs import INPUTS
 
 
 def _census_upns(path: Path) -> pl.Series:
     """The UPNs a census file would store (its accepted rows)."""
-    from pipeline.load.check import check_file
-
     _, outcome = check_file(path, "census")
     return outcome.accepted["upn"]
 
 
 def _geography(path: Path) -> pl.DataFrame:
-    import polars as pl
-
     try:
         frame = pl.read_csv(path, infer_schema_length=0)
     except Exception as error:  # polars raises several types for a bad CSV
@@ -92,11 +88,6 @@ def validate_command(
     if kind not in INPUTS:
         raise fail(PupilstatsError(f"--kind must be one of {', '.join(INPUTS)}, not {kind!r}"))
     when = parse_date("--census-date", census_date) if census_date else None
-    from expectations.docs import docs_entry
-    from expectations.limits import load_limits
-    from pipeline.load.check import check_file
-    from pipeline.load.quality_report import quality_dir, run_name, write_quality_report
-
     try:
         limits = load_limits(profile)
         if la is not None:

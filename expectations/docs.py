@@ -11,6 +11,10 @@ context per run, so that a run's index lists that run only. GX's index page fill
 tables with jQuery and bootstrap-table loaded from CDNs, so opened offline it shows empty
 tables; the suite and validation pages are static HTML (unstyled offline, but complete).
 A plain-HTML list of the run's pages is therefore added at the top of ``index.html``.
+
+Great Expectations (and ``expectations.suites``, which imports it) takes seconds to import,
+so it is imported inside the functions that render, not here: the loader and the command
+line import this module for ``DocsEntry`` without paying for it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.schema import INPUTS
+from expectations.engine import GX_LOCK
+from schema.inputs import INPUTS
 
 SITE = "pupilstats_quality"
 STATIC_INDEX_ID = "pupilstats-static-index"
@@ -112,8 +117,6 @@ def write_quality_docs(directory: Path, entries: Sequence[DocsEntry], run_name: 
         ValidationResultIdentifier,
     )
 
-    from expectations.engine import GX_LOCK
-
     directory = Path(directory).resolve()
     directory.mkdir(parents=True, exist_ok=True)
     run_time = datetime.now(UTC)
@@ -139,8 +142,7 @@ def write_quality_docs(directory: Path, entries: Sequence[DocsEntry], run_name: 
 
 def build_suite_docs(directory: Path, input_names: Iterable[str] | None = None) -> Path:
     """Render the suites of ``input_names`` (default: every input) into ``directory``."""
-    from expectations.engine import GX_LOCK
-    from expectations.suites import build_suite
+    from expectations.suites import build_suite  # Great Expectations: see the docstring
 
     directory = Path(directory).resolve()
     directory.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from pipeline.load.reader import LINE
+from schema.inputs import LINE
 
 if TYPE_CHECKING:
     from great_expectations import ExpectationSuite

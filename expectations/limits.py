@@ -16,8 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pipeline.errors import PupilstatsError
-from pipeline.schema import INPUTS
+from schema.errors import PupilstatsError
+from schema.inputs import INPUTS
 
 QUALITY_FILE = Path(__file__).with_name("config") / "quality.toml"
 LA_ENV = "PUPILSTATS_LA"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipeline import codes
+from schema import codes
 
 RECEPTION_AGE = 4
 """Age on 31 August of a pupil starting Reception."""

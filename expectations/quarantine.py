@@ -12,7 +12,7 @@ import polars as pl
 
 from expectations.reasons import SUPERSEDED_BY
 from expectations.results import RowFailure
-from pipeline.load.reader import LINE
+from schema.inputs import LINE
 
 QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     LINE: pl.Int64(),

@@ -13,7 +13,7 @@ from typing import Any
 MISSING_REQUIRED = "missing_required"
 """A required column is blank on this row."""
 CODE_NOT_IN_SET = "code_not_in_set"
-"""A coded column holds a code outside its DfE code set (``pipeline.codes``)."""
+"""A coded column holds a code outside its DfE code set (``schema.codes``)."""
 OUT_OF_RANGE = "out_of_range"
 """A numeric value lies outside the schema's minimum/maximum."""
 UPN_MALFORMED = "upn_malformed"

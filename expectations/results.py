@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from expectations import reasons
-from pipeline.load.reader import LINE
+from schema.inputs import LINE
 
 
 @dataclass(frozen=True)

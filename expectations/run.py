@@ -15,6 +15,9 @@ listed for the caller, who rejects the file:
 
 When the file is for another census or LA, that is the one reason given: its rows all fail
 too, and listing the consequences would hide the cause.
+
+The suites (``expectations.suites``) import Great Expectations, which takes seconds, so
+``validate`` imports them on first use and importing this module stays cheap.
 """
 
 from __future__ import annotations
@@ -24,12 +27,15 @@ from datetime import date
 
 import polars as pl
 
+from expectations.engine import validate_frame
 from expectations.helpers import add_helper_columns, without_helpers
 from expectations.limits import QualityLimits
 from expectations.outcome import ValidationOutcome
+from expectations.quarantine import quarantine_rows
+from expectations.redaction import redacted
 from expectations.referential import REFERENCES_CENSUS
-from pipeline.load.reader import LINE
-from pipeline.schema import INPUTS, InputSchema
+from expectations.results import blank_required_columns, read_results
+from schema.inputs import INPUTS, LINE, InputSchema
 
 DEFAULT_MAX_BAD_SHARE = 0.05
 TEMPORARY_UPN = r"^[A-Z][0-9]{11}[A-Z]$"
@@ -115,11 +121,7 @@ def validate(
     overrides the latter).
     """
     started = time.perf_counter()
-    from expectations.engine import validate_frame
-    from expectations.quarantine import quarantine_rows
-    from expectations.redaction import redacted
-    from expectations.results import blank_required_columns, read_results
-    from expectations.suites import build_suite
+    from expectations.suites import build_suite  # Great Expectations: see the docstring
 
     if input_name not in INPUTS:
         raise ValueError(f"unknown input {input_name!r}; known: {', '.join(INPUTS)}")

@@ -1,4 +1,4 @@
-"""The GX expectation suite of each input, built in code from ``pipeline.schema``.
+"""The GX expectation suite of each input, built in code from ``schema.inputs``.
 
 Every suite has, from the schema: each required column present (batch level) and never
 blank; each coded column within its code set; each bounded numeric column within its
@@ -33,7 +33,7 @@ from expectations import helpers, reasons
 from expectations.reasons import batch_meta, row_meta
 from expectations.referential import REFERENCES_CENSUS
 from expectations.upn import UPN_PATTERN, ExpectColumnValuesToBeValidUpn
-from pipeline.schema import INPUTS, InputSchema
+from schema.inputs import INPUTS, InputSchema
 
 Expectation = gxe.Expectation
 

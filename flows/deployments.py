@@ -20,11 +20,12 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
-from flows.nightly_performance import nightly_performance
+from flows.releases import RELEASE_FLOWS
 from flows.tasks.dashboard import build_dashboard_task, dashboard_failure_hook
-from pipeline.dashboard import dashboard_release
-from pipeline.errors import PupilstatsError
+from pipeline.dashboard import dashboard_release, latest_release
+from pipeline.releases.registry import RELEASES
 from pipeline.settings import Settings
+from schema.errors import PupilstatsError
 
 DEFAULT_CRON = "0 2 * * *"
 DEFAULT_TIMEZONE = "Europe/London"
@@ -33,12 +34,20 @@ DASHBOARD_FLOW = "refresh-dashboard"
 DASHBOARD_DEPLOYMENT = "on-demand"
 
 
+def dashboard_release_names() -> list[str]:
+    """The releases that feed the dashboard, in registry order."""
+    return [spec.name for spec in RELEASES if spec.dashboard]
+
+
 @flow(name=DASHBOARD_FLOW, log_prints=True, on_failure=[dashboard_failure_hook])
 def refresh_dashboard(reports: Path | None = None, release_flow: str | None = None) -> Path:
     """Rebuild ``<reports>/dashboard`` from the newest release of ``release_flow`` (default:
-    the newest nightly-performance release, else the newest of any flow)."""
+    the newest release of a release that feeds the dashboard, else the newest of any flow)."""
     settings = Settings.from_env(reports=reports)
-    release = dashboard_release(settings.releases_dir, release_flow)
+    if release_flow:
+        release = latest_release(settings.releases_dir, release_flow)
+    else:
+        release = dashboard_release(settings.releases_dir, dashboard_release_names())
     page = build_dashboard_task(release, settings.reports_dir)
     print(f"dashboard built from {release.name}: {page}")
     return page
@@ -67,8 +76,9 @@ class ServeOptions:
 
 
 def nightly_flow() -> Flow[..., Any]:
-    """The flow to schedule: the nightly performance statistics and dashboard."""
-    return nightly_performance
+    """The flow to schedule: the release that feeds the dashboard (the nightly performance
+    statistics), from the registry."""
+    return RELEASE_FLOWS[dashboard_release_names()[0]]
 
 
 def _json(value: Any) -> Any:

@@ -1,8 +1,9 @@
 """Research opt-outs: who may be counted in the statistics of a census.
 
 The exclusion itself is the store's view ``statistics_eligible_census`` (see
-``pipeline.store.tables``): every aggregate reads from it and from nothing else. This
-module reports what the view excluded, for the flow's summary.
+``pipeline.store.tables``; when an opt-out is in force is the store's macro
+``instruction_in_force``, ``pipeline.store.rights_tables``): every aggregate reads from it and
+from nothing else. This module reports what the view excluded, for the flow's summary.
 """
 
 from __future__ import annotations

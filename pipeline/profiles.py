@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 from disclosure import Profile
+from schema.errors import PupilstatsError
 
 PROFILES_FILE = Path(__file__).with_name("config") / "profiles.toml"
 
@@ -19,8 +20,6 @@ def load_profile(name: str, path: Path = PROFILES_FILE) -> Profile:
     """Return the profile called ``name``; a clear error lists the known names."""
     profiles = available_profiles(path)
     if name not in profiles:
-        from pipeline.errors import PupilstatsError
-
         raise PupilstatsError(
             f"unknown release profile {name!r}; known profiles: {', '.join(sorted(profiles))}"
         )

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipeline import codes
+from schema import codes
+
+LINE = "_line"
+"""Column holding the line of the source file a row starts on (header = line 1): every
+row read from an input carries it, so a problem is reported with its file, line and field."""
 
 
 @dataclass(frozen=True)

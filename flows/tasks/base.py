@@ -4,13 +4,44 @@ Tasks hand each other paths, settings and aggregated tables, never a database co
 or pupil-level frames: pupil-level rows move between steps only inside the store. Results
 are neither cached nor persisted (``NO_CACHE``, ``persist_result=False``), so nothing a
 task returns is written to Prefect's database or result storage.
+
+Tasks that only read the store retry twice when the failure is transient: the store locked
+by another process (DuckDB's ``IOException``, e.g. a load running at the same time) or a
+file system error (``store_reading_task``). Anything else (a rejected input, an unknown
+period, an audit failure) fails at once: retrying would give the same answer. Protection is
+a pure computation and does not retry; writing a release does not either (a failure there is
+not transient).
 """
 
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
-from prefect import task
+import duckdb
+from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import State
+
+STORE_RETRIES = 2
+STORE_RETRY_DELAYS: list[float] = [5.0, 15.0]
 
 store_task = partial(task, cache_policy=NO_CACHE, persist_result=False)
+
+
+def transient_failure(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry only when the store was locked by another process or the file system failed."""
+    try:
+        error = state.result(raise_on_failure=False)
+    except Exception:
+        return False
+    return isinstance(error, duckdb.IOException | OSError)
+
+
+store_reading_task = partial(
+    store_task,
+    retries=STORE_RETRIES,
+    retry_delay_seconds=STORE_RETRY_DELAYS,
+    retry_condition_fn=transient_failure,
+)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from expectations.docs import DocsEntry
+from expectations.limits import load_limits
 from flows.tasks.base import store_task
-from pipeline.consent import OptOutSummary, opt_out_summary
-from pipeline.errors import BatchRejected
 from pipeline.load.commit import LoadReport
 from pipeline.load.inputs import commit_inputs, find_input_files, stage_inputs
 from pipeline.load.quality_report import (
@@ -22,9 +21,7 @@ from pipeline.load.quality_report import (
 )
 from pipeline.load.staging import StagedFile
 from pipeline.store import open_store
-
-if TYPE_CHECKING:
-    from expectations.docs import DocsEntry
+from schema.errors import BatchRejected
 
 
 @store_task(name="load inputs")
@@ -51,8 +48,6 @@ def validate_inputs(
     pupil data) becomes the ``validation-summary`` artifact. A rejected file raises
     ``BatchRejected``, which stops the flow before anything is aggregated.
     """
-    from expectations.limits import load_limits
-
     docs: list[DocsEntry] = []
     reports: list[LoadReport] = []
     rejected: BatchRejected | None = None
@@ -90,10 +85,3 @@ def validate_inputs(
     if rejected is not None:
         raise rejected
     return reports
-
-
-@store_task(name="exclude opt-outs")
-def exclude_opt_outs(db_path: Path, census_date: date) -> OptOutSummary:
-    """Count the census rows that a research opt-out keeps out of every statistic."""
-    with open_store(db_path) as con:
-        return opt_out_summary(con, census_date)

@@ -1,47 +1,65 @@
-"""Writing an audited release and recording which pupils it counted and excluded."""
+"""The steps of every release, as tasks: count, protect and audit, publish.
+
+Each task calls the release package's own function (``pipeline.releases.<package>.STEPS``,
+found through the registry): the flow composes, the packages compute.
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from disclosure import AuditReport, Profile, Protection, Table
-from flows.tasks.base import store_task
-from pipeline.release.tables import input_digests, release_tables
+from disclosure import Profile
+from flows.tasks.base import store_reading_task, store_task
+from pipeline.release.tables import input_digests
 from pipeline.release.writer import write_release
-from pipeline.rights.release_population import record_release_population
+from pipeline.releases.registry import release_steps
+from pipeline.releases.spec import Counted, Options, Protected, ReleaseSpec
+from pipeline.rights.release_population import PopulationRecord
 from pipeline.store import open_store
 
 
+@store_reading_task(name="count")
+def count_release(
+    spec: ReleaseSpec, db_path: Path, period: str | None, profile: Profile, options: Options
+) -> Counted:
+    """Count the release's linked tables from its population, statistics-eligible pupils
+    only (no pupil-level data leaves the store's process)."""
+    with open_store(db_path) as con:
+        return release_steps(spec).count(con, period, profile, options)
+
+
+@store_task(name="protect and audit")
+def protect_release(
+    spec: ReleaseSpec, counted: Counted, profile: Profile, options: Options
+) -> Protected:
+    """Primary and secondary suppression of every table, and the attacker's audit of exactly
+    what would be published."""
+    return release_steps(spec).protect(counted, profile, options)
+
+
 @store_task(name="release")
-def write_protected_release(
-    *,
+def publish_release(
+    spec: ReleaseSpec,
     db_path: Path,
     releases_dir: Path,
-    flow: str,
-    reference_date: date,
+    counted: Counted,
+    protected: Protected,
     profile: Profile,
-    tables: list[Table],
-    protection: Protection,
-    report: AuditReport,
-    inputs: list[str],
-    measure: str,
 ) -> Path:
-    """Write the release atomically (refused unless the audit passed), then record which
-    pupils it counted and which an opt-out excluded (for subject access requests)."""
+    """Write the release atomically (refused unless the audit passed over exactly these
+    cells) with its documents and the input files' digests, together with the record of
+    the population it counted, held back or excluded (for subject access requests): both
+    become visible together."""
+    steps = release_steps(spec)
     with open_store(db_path) as con:
-        digests = input_digests(con, inputs)
-    release = write_release(
-        releases_dir=releases_dir,
-        flow=flow,
-        reference_date=reference_date.isoformat(),
-        profile=profile,
-        tables=release_tables(tables, protection, measure),
-        inputs=digests,
-        audit=report.as_dict(),
-    )
-    with open_store(db_path) as con:
-        record_release_population(
-            con, release_id=release.name, flow=flow, reference_date=reference_date
+        return write_release(
+            releases_dir=releases_dir,
+            flow=spec.name,
+            reference_date=counted.reference_date.isoformat(),
+            profile=profile,
+            tables=steps.release_tables(counted, protected, profile),
+            inputs=input_digests(con, list(spec.inputs)),
+            audit=protected.audit,
+            documents=steps.documents(con, counted, profile),
+            record=PopulationRecord(con, spec.name, steps.population_statuses(con, counted)),
         )
-    return release

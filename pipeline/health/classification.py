@@ -4,7 +4,7 @@ A child's decimal age is the days from birth to measurement over 365.25 (as
 ``rcpchgrowth.date_calculations.chronological_decimal_age``); BMI is weight (kg) over height
 (m) squared; the SDS is on the UK90 BMI reference by exact age and sex (``reference``); the
 centile is ``100 * Phi(SDS)``. NCMP's population-monitoring categories (NHS NCMP code
-``ncmp_code/parameters.py``, ``BMI_CATEGORIES``; shared/domain.md):
+``ncmp_code/parameters.py``, ``BMI_CATEGORIES``; docs/domain.md, "BMI categories"):
 
 * underweight: centile <= 2nd;
 * healthy weight: > 2nd and < 85th;

@@ -6,9 +6,9 @@ referred back to the local authority for confirmation before it counts (NHSDigit
 National-Child-Measurement-Programme-Report-Code, ``ncmp_code/utilities/
 post_deadline_validations.py``, validation 5 "extreme measurements"). Quarantine is this
 project's way of holding a row back with its reason until a corrected or confirmed delivery
-replaces it, so the same limits are the default here. shared/domain.md asks for a value
-whose sources may differ to be configurable: the limits are a :class:`PlausibilityLimits`
-the flow can be given, not constants buried in code.
+replaces it, so the same limits are the default here. docs/domain.md ("Plausibility limits")
+asks for a value whose sources may differ to be configurable: the limits are a
+:class:`PlausibilityLimits` the flow can be given, not constants buried in code.
 
 A measurement that cannot be classified at all (an age outside UK90's 4-20 years, an
 unknown sex) is quarantined too.

@@ -3,7 +3,7 @@
 UK90 (Cole, Freeman and Preece, 1995; reanalysed 2009) gives, for each sex and each month of
 age from 4 to 20 years, the Box-Cox power L, median M and coefficient of variation S of BMI.
 A BMI ``X`` at an age has the SDS ``z = ((X / M) ** L - 1) / (L * S)`` (``ln(X / M) / S`` when
-L = 0) and the centile ``Phi(z)`` (shared/domain.md, "Child measurement"). Between two monthly
+L = 0) and the centile ``Phi(z)`` (docs/domain.md, "UK90 BMI reference (LMS)"). Between two monthly
 rows the L, M and S are interpolated as ``rcpchgrowth.global_functions.fetch_lms`` does
 (Tim Cole's four-point cubic Lagrange interpolation as in LMSgrowth; linear in the first and
 last intervals of the table), so the SDS here agrees with ``rcpchgrowth``'s own, child by
@@ -48,6 +48,7 @@ class LmsTable:
 @cache
 def uk90_bmi(sex: str) -> LmsTable:
     """The UK90 child BMI table of ``sex`` ("M" or "F"), from rcpchgrowth's data."""
+    # importing rcpchgrowth takes about 2 s (it loads its reference data): only when needed.
     from rcpchgrowth.constants.reference_constants import BMI
     from rcpchgrowth.uk_who import uk_who_lms_array_for_measurement_and_sex
 

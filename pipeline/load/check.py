@@ -12,17 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
+from expectations.limits import QualityLimits
+from expectations.outcome import ValidationOutcome
+from expectations.run import validate
 from pipeline.load.parse import parse_rows
-from pipeline.load.reader import LINE, read_rows
-from pipeline.schema import INPUTS
-
-if TYPE_CHECKING:
-    from expectations.limits import QualityLimits
-    from expectations.outcome import ValidationOutcome
+from pipeline.load.reader import read_rows
+from schema.inputs import INPUTS, LINE
 
 
 def reason_code(reason: str) -> str:
@@ -117,9 +116,6 @@ def check_file(
 
     Raises ``InputFileError`` when the file cannot be read as that input at all.
     """
-    from expectations.limits import QualityLimits
-    from expectations.run import validate
-
     limits = limits or QualityLimits()
     schema = INPUTS[input_name]
     raw = read_rows(Path(path), schema, census_date=census_date, geography=geography)

@@ -15,20 +15,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
-from pipeline.errors import BatchRejected, PupilstatsError
+from expectations.docs import DocsEntry, docs_entry
+from expectations.limits import QualityLimits, load_limits
+from expectations.run import validate
 from pipeline.load.check import FileCheck, batch_reasons, reason_code
-from pipeline.load.reader import LINE
 from pipeline.load.staging import StagedFile, insert_quarantine, quarantine_frame, staging_table
-from pipeline.schema import INPUTS, InputSchema
-
-if TYPE_CHECKING:
-    from expectations.docs import DocsEntry
-    from expectations.limits import QualityLimits
+from schema.errors import BatchRejected, PupilstatsError
+from schema.inputs import INPUTS, LINE, InputSchema
 
 
 @dataclass(frozen=True)
@@ -123,10 +120,6 @@ def commit_staged(
     validation result is appended to ``docs`` (for the run's Data Docs) before a rejection
     is raised, so that a rejected file has its page too.
     """
-    from expectations.docs import docs_entry
-    from expectations.limits import load_limits
-    from expectations.run import validate
-
     limits = limits or load_limits()
     schema = INPUTS[input_name]
     staged = staged_file(con, input_name)

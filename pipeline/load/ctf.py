@@ -55,9 +55,8 @@ import polars as pl
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from pipeline.errors import InputFileError
-from pipeline.load.reader import LINE
-from pipeline.schema import CENSUS
+from schema.errors import InputFileError
+from schema.inputs import CENSUS, LINE
 
 CTF_NAMESPACES: frozenset[str] = frozenset({"", "http://www.dcsf.gov.uk/schemas/cbds"})
 """Namespaces a CTF root may be in: none (current CTFs) or CTF 10's CBDS namespace."""

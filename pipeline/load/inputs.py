@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
-from pipeline.errors import InputFileError
+from expectations.docs import DocsEntry
+from expectations.limits import QualityLimits
 from pipeline.load.commit import LoadReport, commit_staged
 from pipeline.load.staging import StagedFile, stage_file
-
-if TYPE_CHECKING:
-    from expectations.docs import DocsEntry
-    from expectations.limits import QualityLimits
+from schema.errors import InputFileError
 
 LOAD_ORDER: tuple[str, ...] = ("schools", "census", "consent", "ks2", "ks4", "absence", "ncmp")
 REQUIRED_INPUTS: tuple[str, ...] = ("schools", "census", "consent")

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipeline.load.reader import LINE
-from pipeline.schema import InputSchema
+from schema.inputs import LINE, InputSchema
 
 TRUE_TEXT = ("Y", "YES", "TRUE", "1", "T")
 FALSE_TEXT = ("N", "NO", "FALSE", "0", "F")

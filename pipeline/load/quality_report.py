@@ -15,12 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from expectations.docs import DocsEntry, write_quality_docs
 from pipeline.load.check import FileCheck
-
-if TYPE_CHECKING:
-    from expectations.docs import DocsEntry
 
 QUALITY_DIR = "quality"
 
@@ -91,8 +89,6 @@ def write_quality_report(
     rejected: str | None = None,
 ) -> QualityReport:
     """Write the run's Data Docs, ``summary.md`` and ``summary.json`` into ``directory``."""
-    from expectations.docs import write_quality_docs
-
     directory = Path(directory)
     index = write_quality_docs(directory, list(docs), run_name=name)
     summary = summary_markdown(checks, rejected=rejected, docs_index=index)

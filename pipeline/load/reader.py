@@ -25,11 +25,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.errors import InputFileError
-from pipeline.schema import InputSchema
-
-LINE = "_line"
-"""Column holding the line of the source file a row starts on (header = line 1)."""
+from pipeline.load.ctf import read_ctf
+from schema.errors import InputFileError
+from schema.inputs import LINE, InputSchema
 
 _OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
 _COMPRESSED = (
@@ -104,8 +102,6 @@ def read_rows(
 def _read_ctf(
     path: Path, schema: InputSchema, census_date: date | None, geography: pl.DataFrame | None
 ) -> pl.DataFrame:
-    from pipeline.load.ctf import read_ctf
-
     if schema.name != "census":
         raise InputFileError(
             path, f"a Common Transfer File (.xml) holds census items, not {schema.name}"

@@ -16,9 +16,9 @@ import duckdb
 import polars as pl
 
 from pipeline.load.parse import parse_rows
-from pipeline.load.reader import LINE, read_rows
-from pipeline.schema import INPUTS, InputSchema
+from pipeline.load.reader import read_rows
 from pipeline.store.tables import duckdb_type
+from schema.inputs import INPUTS, LINE, InputSchema
 
 STAGED_FILES_DDL = """
 CREATE TABLE IF NOT EXISTS staged_files (

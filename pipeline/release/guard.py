@@ -16,8 +16,8 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.errors import ReleaseRefused
-from pipeline.schema import IDENTIFYING_COLUMNS
+from schema.errors import ReleaseRefused
+from schema.inputs import IDENTIFYING_COLUMNS
 
 IDENTIFIER_ALIASES = frozenset(
     {

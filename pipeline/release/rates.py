@@ -1,6 +1,6 @@
 """Percentages and their 95% Wilson score intervals, computed from PUBLISHED figures only.
 
-NHS England's rule for statistics below national level (shared/domain.md; NHSDigital
+NHS England's rule for statistics below national level (docs/domain.md, "NHS England"; NHSDigital
 National-Child-Measurement-Programme-Report-Code ``processing_steps.py``,
 ``suppress_percentage_column``): a percentage is recalculated from the published (rounded)
 numerator and denominator, shown to one decimal place, and suppressed, with its confidence
@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 from scipy.stats import norm
 
-from pipeline.release.writer import DerivedColumn
+from pipeline.release.published import DerivedColumn
 
 Z_95 = float(norm.ppf(0.975))
 DECIMALS = 1

@@ -1,4 +1,4 @@
-"""The human-readable summary of a run: what was loaded, excluded, suppressed and released."""
+"""The human-readable summary of a run: what was loaded, left out, suppressed and released."""
 
 from __future__ import annotations
 
@@ -11,12 +11,18 @@ from pipeline.load.commit import LoadReport
 
 @dataclass(frozen=True)
 class RunResult:
-    """What a release flow returns: the release folder and what the run loaded and excluded."""
+    """What a release flow returns: the release folder, what the run loaded, the release's
+    own figures about who was left out (``facts``: label -> figure, e.g. census rows
+    excluded by research opt-outs) and the suppression per table."""
 
     release: Path
+    period: str = ""
+    reference_date: str = ""
     loads: list[LoadReport] = field(default_factory=list)
-    excluded_by_opt_out: int = 0
+    facts: dict[str, int | str] = field(default_factory=dict)
     tables: list[dict[str, Any]] = field(default_factory=list)
+    method: str = ""
+    audit_passed: bool = False
 
 
 def suppression_rows(summaries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -24,33 +30,30 @@ def suppression_rows(summaries: dict[str, dict[str, Any]]) -> list[dict[str, Any
     return [{"table": name, **summary} for name, summary in summaries.items()]
 
 
-def run_summary_markdown(
-    *,
-    title: str,
-    release: Path,
-    audit_passed: bool,
-    excluded_by_opt_out: int,
-    loads: list[LoadReport],
-    tables: list[dict[str, Any]],
-) -> str:
+def run_summary_markdown(title: str, result: RunResult, details: str = "") -> str:
     """Markdown for the flow's Prefect artifact."""
     lines = [
-        f"# {title}: release `{release.name}`",
+        f"# {title}: release `{result.release.name}`",
         "",
-        f"Audit: **{'passed' if audit_passed else 'FAILED'}**. "
-        f"Census rows excluded by research opt-outs: {excluded_by_opt_out}.",
+        f"Period {result.period}, reference date {result.reference_date}. Audit over every "
+        f"table together: **{'passed' if result.audit_passed else 'FAILED'}**.",
+        "",
+        *[f"- {label}: {figure}" for label, figure in result.facts.items()],
         "",
     ]
-    if loads:
+    if result.loads:
         lines += ["| input | read | accepted | quarantined |", "|---|---:|---:|---:|"]
         lines += [
             f"| {r.input} | {r.rows_read} | {r.rows_accepted} | {r.rows_quarantined} |"
-            for r in loads
+            for r in result.loads
         ]
         lines.append("")
     lines += ["| table | cells | primary | secondary |", "|---|---:|---:|---:|"]
     lines += [
         f"| {t['table']} | {t.get('cells')} | {t.get('primary')} | {t.get('secondary')} |"
-        for t in tables
+        for t in result.tables
     ]
+    lines += ["", f"Protection method: {result.method}.", ""]
+    if details:
+        lines += [details]
     return "\n".join(lines) + "\n"

@@ -9,7 +9,7 @@ import polars as pl
 
 from disclosure import Protection, Table
 from pipeline.release.manifest import InputDigest
-from pipeline.release.writer import ReleaseTable
+from pipeline.release.published import ReleaseTable
 
 
 def release_tables(tables: list[Table], protection: Protection, measure: str) -> list[ReleaseTable]:

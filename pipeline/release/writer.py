@@ -14,52 +14,45 @@ import os
 import shutil
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
-import polars as pl
-
-from disclosure import Dimension, Profile
+from disclosure import AuditReport, Profile, published_cells_digest
 from pipeline.atomic_files import fsync_dir
-from pipeline.errors import ReleaseRefused
 from pipeline.release.guard import refuse_hidden_value_figures, refuse_identifiers
 from pipeline.release.manifest import InputDigest, build_manifest, table_entry
+from pipeline.release.published import ReleaseTable, audited_cells
+from schema.errors import ReleaseRefused
 
 PARTIAL_PREFIX = ".partial-"
 
 
-@dataclass(frozen=True)
-class DerivedColumn:
-    """A column computed from the published figures only (never from true values), such as a
-    percentage of a published numerator and denominator or its confidence interval."""
+class ReleaseRecord(Protocol):
+    """What must become visible together with the release folder (the population a subject
+    access request reads, ``pipeline.rights.release_population.PopulationRecord``): prepared
+    once the release is complete in its partial folder, confirmed once it is renamed into
+    place; whoever reads it settles a prepared record by whether the folder is there."""
 
-    column: str
-    kind: str
-    """What it holds, e.g. ``percentage``, ``ci_lower``, ``ci_upper``, ``mean``."""
-    derived_from: tuple[str, ...] = ()
+    def prepare(self, release_id: str, release_dir: Path) -> None: ...
+
+    def confirm(self, release_id: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class ReleaseTable:
-    """One protected table ready to publish: its published cells and how to read them."""
-
-    name: str
-    dimensions: tuple[Dimension, ...]
-    measure: str
-    cells: pl.DataFrame
-    """One Utf8 column per dimension and the measure column (an integer as text, or the
-    suppression symbol). Nothing else: no true values, no statuses."""
-    summary: dict[str, Any]
-    derived: tuple[DerivedColumn, ...] = ()
-    """Columns after the measure, each computed from published figures."""
-    measure_kind: str = "count"
-
-    @property
-    def columns(self) -> list[str]:
-        """The CSV's columns in order: dimensions, measure, derived columns."""
-        return [d.name for d in self.dimensions] + [self.measure] + [c.column for c in self.derived]
+def refuse_unaudited(tables: list[ReleaseTable], audit: AuditReport) -> None:
+    """Raise ``ReleaseRefused`` unless the audit passed over exactly the cells of ``tables``:
+    the digest of the audited cells rebuilt from what is about to be written must be the
+    digest the audit computed over the pattern it checked."""
+    if not audit.passed:
+        raise ReleaseRefused(
+            f"the audit did not pass ({len(audit.failures)} failing cell(s)): nothing was released"
+        )
+    written = published_cells_digest(audited_cells(tables))
+    if written != audit.digest:
+        raise ReleaseRefused(
+            "the cells about to be written are not the cells the audit checked (digest "
+            f"{written[:12]} != audited {audit.digest[:12]}): nothing was released"
+        )
 
 
 def new_release_id(flow: str, reference: str, now: datetime) -> str:
@@ -88,25 +81,27 @@ def write_release(
     profile: Profile,
     tables: list[ReleaseTable],
     inputs: list[InputDigest],
-    audit: dict[str, Any],
+    audit: AuditReport,
     documents: Mapping[str, str] | None = None,
+    record: ReleaseRecord | None = None,
 ) -> Path:
     """Write ``tables`` as one release under ``releases_dir`` and return its folder.
 
-    ``documents`` maps a file name (e.g. ``README.md``, a note for the recipient) to its text;
-    each is written beside the tables and listed in the manifest with its sha256.
+    Refused unless ``audit`` passed over exactly the cells about to be written
+    (:func:`refuse_unaudited`). ``documents`` maps a file name (e.g. ``README.md``, a note for
+    the recipient) to its text; each is written beside the tables and listed in the manifest
+    with its sha256. ``record`` (the release's population for subject access) is prepared
+    when the release is complete but still hidden and confirmed after the rename that
+    publishes it, so the two become visible together.
     """
-    if not audit.get("passed"):
-        raise ReleaseRefused(
-            f"the audit did not pass ({audit.get('failures', '?')} failing cell(s)): "
-            "nothing was released"
-        )
     for table in tables:
         expected = table.columns
         if table.cells.columns != expected:
             raise ReleaseRefused(
                 f"table {table.name!r} has columns {table.cells.columns}, expected {expected}"
             )
+    refuse_unaudited(tables, audit)
+    for table in tables:
         refuse_identifiers(table.cells, table.name)
         refuse_hidden_value_figures(table.summary, table.name)
     releases_dir.mkdir(parents=True, exist_ok=True)
@@ -153,7 +148,7 @@ def write_release(
             reference_date=reference_date,
             inputs=inputs,
             tables=entries,
-            audit=audit,
+            audit=audit.as_dict(),
             documents=written_documents,
         )
         (partial / "manifest.json").write_text(
@@ -163,9 +158,13 @@ def write_release(
             with path.open("rb") as handle:
                 os.fsync(handle.fileno())
         fsync_dir(partial)
+        if record is not None:
+            record.prepare(release_id, final)
         os.rename(partial, final)
         fsync_dir(releases_dir)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+    if record is not None:
+        record.confirm(release_id)
     return final

@@ -3,5 +3,5 @@ restriction on Youth Support Services shares, the share itself, subject access, 
 erasure and retention.
 
 Each promise of the privacy notice has one module here; the command line is
-``pipeline.cli.rights``. Nothing here writes to ``reports/releases/``.
+``cli.rights``. Nothing here writes to ``reports/releases/``.
 """

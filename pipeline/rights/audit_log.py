@@ -2,7 +2,7 @@
 
 Each entry names the action (``correct``, ``erase``, ``sar``, ``yss_extract``,
 ``consent_record``, ``consent_withdraw``, ``retention``), the pupil only by keyed hash
-(``pipeline.rights.pupil_keys``), the table and field touched, how many rows, the reason
+(``pipeline.store.pupil_keys``), the table and field touched, how many rows, the reason
 and the time. It never holds a UPN, a name or an old or new value (UK GDPR Art. 5(1)(c),
 data minimisation), so it can be kept after the records themselves are erased or expired.
 """
@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from pipeline.errors import PupilstatsError
+from schema.errors import PupilstatsError
 
 ACTIONS: tuple[str, ...] = (
     "consent_record",

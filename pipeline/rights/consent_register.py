@@ -7,7 +7,9 @@ a withdrawal is a row of its own. The delivered consent file feeds the same regi
 
 A pupil with a research opt-out in force on a release's reference date (effective on or
 before it, not withdrawn by then) is excluded from every statistic of that release
-(view ``statistics_eligible_census``, macro ``research_opt_outs_on``).
+(view ``statistics_eligible_census``, macro ``research_opt_outs_on``). When an instruction
+is in force is defined once, by the store's SQL macro ``instruction_in_force``
+(``pipeline.store.rights_tables``); :func:`instruction_in_force_during` mirrors it in Python.
 """
 
 from __future__ import annotations
@@ -18,10 +20,7 @@ from datetime import UTC, date, datetime
 import duckdb
 import polars as pl
 
-from pipeline import codes
-from pipeline.errors import PupilstatsError
 from pipeline.rights.audit_log import AuditEntry, log_actions
-from pipeline.rights.pupil_keys import pupil_key, store_key
 from pipeline.rights.restriction import (
     RESTRICTION,
     InstructionRefused,
@@ -29,6 +28,9 @@ from pipeline.rights.restriction import (
     check_may_withdraw,
     restriction_counts,
 )
+from pipeline.store.pupil_keys import pupil_key, store_key
+from schema import codes
+from schema.errors import PupilstatsError
 
 
 @dataclass(frozen=True)
@@ -234,11 +236,25 @@ def withdraw_instructions(con: duckdb.DuckDBPyConnection, withdrawal: Withdrawal
     return ids
 
 
-def instruction_in_force(row: dict[str, object], on: date) -> bool:
-    """Whether a register row is in force on ``on``: effective, not yet withdrawn."""
+def instruction_in_force_during(row: dict[str, object], first: date, last: date) -> bool:
+    """Whether a register row is in force on some day from ``first`` to ``last``: effective
+    by ``last`` and not withdrawn by ``first``.
+
+    The definition is the store's SQL macro ``instruction_in_force(effective_from,
+    withdrawn_on, first_date, last_date)`` (``pipeline.store.rights_tables``, where its
+    semantics are spelled out); this mirrors it for use without a store, and a property test
+    (``tests/pipeline/rights/test_rights_in_force_property.py``) checks that the two agree.
+    """
     effective = row["effective_from"]
     withdrawn = row["withdrawn_on"]
-    return effective <= on and (withdrawn is None or withdrawn > on)  # type: ignore[operator]
+    return effective <= last and (withdrawn is None or withdrawn > first)  # type: ignore[operator]
+
+
+def instruction_in_force(row: dict[str, object], on: date) -> bool:
+    """Whether a register row is in force on ``on``: effective, not yet withdrawn (the window
+    ``on, on`` of :func:`instruction_in_force_during`, which mirrors the store's SQL macro
+    ``instruction_in_force``)."""
+    return instruction_in_force_during(row, on, on)
 
 
 def in_force_on(con: duckdb.DuckDBPyConnection, upn: str, on: date) -> dict[str, bool]:

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline.errors import PupilstatsError
 from pipeline.rights.audit_log import AuditEntry, checked_reason, log_actions
-from pipeline.rights.field_values import parsed_value
-from pipeline.rights.pupil_keys import pupil_key, store_key
-from pipeline.schema import INPUTS, InputSchema
+from pipeline.store.pupil_keys import pupil_key, store_key
 from pipeline.store.upkeep import delete_rows_held_on, record_correction
+from schema.errors import PupilstatsError
+from schema.inputs import INPUTS, InputSchema
+from schema.values import parsed_value
 
 NOT_CORRECTABLE_INPUTS = frozenset({"schools", "consent"})
 """The schools lookup names no pupil; consent is changed by ``pupilstats consent``."""

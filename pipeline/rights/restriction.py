@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.errors import PupilstatsError
+from schema.errors import PupilstatsError
 
 AGE_OF_TRANSFER = 16
 PARENTS: tuple[str, ...] = ("parent", "carer")

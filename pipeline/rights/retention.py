@@ -20,9 +20,9 @@ import duckdb
 import polars as pl
 
 from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
-from pipeline.rights.pupil_keys import pupil_keys, store_key
 from pipeline.rights.restriction import birthday
 from pipeline.store.catalog import held_on_any_sql, quote, stored_tables
+from pipeline.store.pupil_keys import pupil_keys, store_key
 from pipeline.store.upkeep import AUDIT_LOG_TABLE
 
 SCHEDULE_FILE = Path(__file__).resolve().parents[1] / "config" / "retention.toml"

@@ -24,11 +24,12 @@ from typing import Any
 
 import duckdb
 
-from pipeline.errors import PupilstatsError
 from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
 from pipeline.rights.consent_register import register_rows
-from pipeline.rights.pupil_keys import pupil_key, store_key
+from pipeline.rights.release_population import release_history
 from pipeline.store.catalog import held_on_pupil_sql, stored_tables
+from pipeline.store.pupil_keys import pupil_key, store_key
+from schema.errors import PupilstatsError
 
 OWNER_ONLY_DIR = 0o700
 OWNER_ONLY_FILE = 0o600
@@ -75,19 +76,6 @@ def rows_held(con: duckdb.DuckDBPyConnection, upn: str, key: str) -> dict[str, d
     return held
 
 
-def release_history(con: duckdb.DuckDBPyConnection, key: str) -> list[dict[str, Any]]:
-    """The statistical releases that counted or excluded the pupil, oldest first."""
-    cursor = con.execute(
-        "SELECT release_id, flow, reference_date, status FROM release_population "
-        "WHERE pupil_key = ? ORDER BY recorded_at, release_id",
-        [key],
-    )
-    names = [d[0] for d in cursor.description]
-    return [
-        {name: _plain(v) for name, v in zip(names, row, strict=True)} for row in cursor.fetchall()
-    ]
-
-
 def subject_access_bundle(con: duckdb.DuckDBPyConnection, upn: str) -> dict[str, Any]:
     """Everything held on the pupil ``upn`` (see the module docstring)."""
     key = pupil_key(store_key(con), upn)
@@ -104,7 +92,10 @@ def subject_access_bundle(con: duckdb.DuckDBPyConnection, upn: str) -> dict[str,
         "consent_history": [
             {k: _plain(v) for k, v in row.items()} for row in history.iter_rows(named=True)
         ],
-        "releases": release_history(con, key),
+        "releases": [
+            {name: _plain(v) for name, v in release.items()}
+            for release in release_history(con, key)
+        ],
     }
 
 

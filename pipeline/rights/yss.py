@@ -27,10 +27,10 @@ import duckdb
 import polars as pl
 
 from pipeline.atomic_files import write_file_atomically
-from pipeline.errors import PupilstatsError
 from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
 from pipeline.rights.consent_register import instruction_in_force
 from pipeline.rights.restriction import RESTRICTION, age_on, restriction_counts
+from schema.errors import PupilstatsError
 
 SHARE_CONFIG = Path(__file__).resolve().parents[1] / "config" / "yss_share.toml"
 NAME_ADDRESS_DOB: frozenset[str] = frozenset(

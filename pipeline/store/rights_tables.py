@@ -10,13 +10,18 @@ the population record of each release.
   date it was withdrawn, if it was. It unites the instructions recorded with ``pupilstats
   consent`` and those of the delivered consent file (table ``consent``), so a freshly
   loaded file counts at once, before it is copied into the register.
+* ``instruction_in_force``: the one SQL definition of when an instruction is in force (on a
+  date, or on some day of a window), used by ``research_opt_outs_on``,
+  ``research_opt_outs_during`` and the view ``statistics_eligible_census``.
 * ``rights_audit_log``: one row per corrected field, erasure, subject access request,
   extract or retention deletion. It names the pupil only by a keyed hash (HMAC-SHA256 of
-  the UPN, ``pipeline.rights.pupil_keys``) and never holds an old or new value.
+  the UPN, ``pipeline.store.pupil_keys``) and never holds an old or new value.
 * ``release_population``: for each statistical release, the keyed hash of every pupil on
   the census at its reference date and whether the release could count them or excluded
   them by a research opt-out, so a subject access request can say which releases used a
   pupil's data.
+* ``release_records``: one row per such release: its folder and whether it is published
+  (the population and the folder become visible together).
 * ``retention_runs``: the rows each retention run deleted (or would delete) per table.
 * ``pupil_corrections``: each correction's new value (as entered) and the delivery it was
   made on (e.g. ``{"census_date": "2025-10-02"}``), so a reload of that delivery is
@@ -99,28 +104,47 @@ FROM instructions AS i
 LEFT JOIN first_withdrawal AS w USING (instruction_id)
 """
 
+INSTRUCTION_IN_FORCE_MACRO = """
+CREATE OR REPLACE MACRO instruction_in_force(effective_from, withdrawn_on, first_date, last_date)
+AS effective_from <= last_date AND (withdrawn_on IS NULL OR withdrawn_on > first_date)
+"""
+"""The one definition of when an instruction of the register (a research opt-out, or a
+section 507B restriction) is in force: the store's view ``statistics_eligible_census``, the
+table macros below and every query of the register that asks it call this macro, and the
+Python ``instruction_in_force_during`` and ``instruction_in_force`` of
+``pipeline.rights.consent_register`` (for use without a store) mirror it.
+
+``instruction_in_force(effective_from, withdrawn_on, first_date, last_date)`` is true when the
+instruction is in force on some day from ``first_date`` to ``last_date``: it took effect by
+the last day and was not withdrawn by the first. A single date ``d`` is the window ``d, d``:
+in force on ``d`` when effective on or before ``d`` and not withdrawn on or before ``d``
+(withdrawn on ``d`` means no longer in force on ``d``). On a longer window an instruction
+withdrawn on or before the day it was to take effect, and so never in force on any single
+day, counts as in force when the window starts before the withdrawal and ends on or after
+that day."""
+
 RESEARCH_OPT_OUTS_MACRO = """
 CREATE OR REPLACE MACRO research_opt_outs_on(reference_date) AS TABLE
 SELECT DISTINCT upn
 FROM consent_register
 WHERE consent_type = 'research_opt_out'
-  AND effective_from <= reference_date
-  AND (withdrawn_on IS NULL OR withdrawn_on > reference_date)
+  AND instruction_in_force(effective_from, withdrawn_on, reference_date, reference_date)
 """
-"""The pupils whose research opt-out is in force on a release's reference date: effective on
-or before it and not withdrawn by then. Aggregates of any input exclude them."""
+"""The pupils whose research opt-out is in force on a release's reference date (macro
+``instruction_in_force`` on the window of that one day): effective on or before it and not
+withdrawn by then. Aggregates of any input exclude them."""
 
 RESEARCH_OPT_OUTS_DURING_MACRO = """
 CREATE OR REPLACE MACRO research_opt_outs_during(first_date, last_date) AS TABLE
 SELECT DISTINCT upn
 FROM consent_register
 WHERE consent_type = 'research_opt_out'
-  AND effective_from <= last_date
-  AND (withdrawn_on IS NULL OR withdrawn_on > first_date)
+  AND instruction_in_force(effective_from, withdrawn_on, first_date, last_date)
 """
 """The pupils whose research opt-out is in force on any day from ``first_date`` to
-``last_date``: for releases whose data are collected over a period (a year's child
-measurements), so that who is left out does not depend on any pupil's own dates."""
+``last_date`` (macro ``instruction_in_force``): for releases whose data are collected over a
+period (a year's child measurements), so that who is left out does not depend on any pupil's
+own dates."""
 
 RIGHTS_AUDIT_LOG_DDL = """
 CREATE TABLE IF NOT EXISTS rights_audit_log (
@@ -146,6 +170,18 @@ CREATE TABLE IF NOT EXISTS release_population (
     PRIMARY KEY (release_id, pupil_key)
 )
 """
+
+RELEASE_RECORDS_DDL = """
+CREATE TABLE IF NOT EXISTS release_records (
+    release_id VARCHAR PRIMARY KEY,
+    flow VARCHAR NOT NULL,
+    release_dir VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,
+    recorded_at TIMESTAMP NOT NULL
+)
+"""
+"""One row per release whose population is recorded: where its folder is and whether it is
+``published`` or still ``pending`` (``pipeline.rights.release_population``)."""
 
 RETENTION_RUNS_DDL = """
 CREATE TABLE IF NOT EXISTS retention_runs (
@@ -206,9 +242,11 @@ def create_rights_tables(con: duckdb.DuckDBPyConnection) -> None:
         CONSENT_WITHDRAWALS_DDL,
         RIGHTS_AUDIT_LOG_DDL,
         RELEASE_POPULATION_DDL,
+        RELEASE_RECORDS_DDL,
         RETENTION_RUNS_DDL,
         PUPIL_CORRECTIONS_DDL,
         CONSENT_REGISTER_VIEW,
+        INSTRUCTION_IN_FORCE_MACRO,
         RESEARCH_OPT_OUTS_MACRO,
         RESEARCH_OPT_OUTS_DURING_MACRO,
     ):

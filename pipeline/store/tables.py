@@ -1,13 +1,15 @@
 """The tables of the pupil-level store, created from the one input schema.
 
-Besides one table per input (``pipeline.schema.INPUTS``) the store keeps:
+Besides one table per input (``schema.inputs.INPUTS``) the store keeps:
 
 * ``quarantine``: every input row that was not accepted, with the file, line, field,
   value and reason, so nothing is lost silently;
 * ``loads``: one row per file loaded (its sha256 and row counts);
+* ``on_roll(enrolment_status)``: the macro saying which census registration places a pupil
+  on roll (single or main), used by every release's population;
 * ``statistics_eligible_census``: the census rows that may be used for statistics, i.e.
   without a research opt-out in force at the census date in the consent register
-  (``consent_register``). Every aggregate reads from it.
+  (``consent_register``, macro ``instruction_in_force``). Every aggregate reads from it.
 
 The consent register, the rights audit log and the release population records are in
 ``pipeline.store.rights_tables``.
@@ -18,8 +20,8 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from pipeline.schema import INPUTS, InputSchema
 from pipeline.store.rights_tables import create_rights_tables
+from schema.inputs import INPUTS, InputSchema
 
 _DUCKDB_TYPES: dict[type[pl.DataType], str] = {
     pl.Utf8: "VARCHAR",
@@ -58,6 +60,13 @@ CREATE TABLE IF NOT EXISTS loads (
 )
 """
 
+ON_ROLL_MACRO = """
+CREATE OR REPLACE MACRO on_roll(enrolment_status) AS enrolment_status IN ('C', 'M')
+"""
+"""Where a pupil is on roll at a census: their single (C) or main (M) registration, never a
+subsidiary one (S), so each pupil is counted once, at their main school (DfE school census
+guide, enrolment status). Every release's population uses it."""
+
 ELIGIBLE_VIEW = """
 CREATE OR REPLACE VIEW statistics_eligible_census AS
 SELECT c.*
@@ -67,13 +76,12 @@ WHERE NOT EXISTS (
     FROM consent_register AS o
     WHERE o.upn = c.upn
       AND o.consent_type = 'research_opt_out'
-      AND o.effective_from <= c.census_date
-      AND (o.withdrawn_on IS NULL OR o.withdrawn_on > c.census_date)
+      AND instruction_in_force(o.effective_from, o.withdrawn_on, c.census_date, c.census_date)
 )
 """
 """A pupil with a research opt-out in force at the census date (effective on or before it
-and not withdrawn by then, in the consent register) is excluded from every statistic of that
-census."""
+and not withdrawn by then, in the consent register: macro ``instruction_in_force`` of
+``pipeline.store.rights_tables``) is excluded from every statistic of that census."""
 
 
 def duckdb_type(dtype: type[pl.DataType] | pl.DataType) -> str:
@@ -93,4 +101,5 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(QUARANTINE_DDL)
     con.execute(LOADS_DDL)
     create_rights_tables(con)
+    con.execute(ON_ROLL_MACRO)
     con.execute(ELIGIBLE_VIEW)

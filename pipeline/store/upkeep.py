@@ -3,12 +3,13 @@
 * The delivered consent file (table ``consent``, replaced by each load) is copied into the
   append-only consent register, so the register keeps every instruction ever delivered.
 * An erased pupil stays erased: if a later delivery brings back rows naming an erased pupil
-  (recognised by the keyed hash in the rights audit log), they are deleted again.
+  (recognised by their keyed hash in the rights audit log, ``pipeline.store.pupil_keys``),
+  they are deleted again.
 * A corrected field stays corrected on the delivery it was corrected on: a reload of that
   delivery (same census date or academic year) gets the corrected value again. Later
   deliveries are the school's own data and are left alone.
 
-Both steps are idempotent and cheap when there is nothing to do.
+Each step is idempotent and cheap when there is nothing to do.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import json
 import duckdb
 import polars as pl
 
-from pipeline.rights.field_values import parsed_value
-from pipeline.rights.pupil_keys import pupil_keys, store_key
-from pipeline.schema import INPUTS, InputSchema
 from pipeline.store.catalog import UPN_COLUMN, held_on_any_sql, stored_tables
+from pipeline.store.pupil_keys import pupil_keys, store_key
 from pipeline.store.rights_tables import absorb_delivered_register
+from schema.inputs import INPUTS, InputSchema
+from schema.values import parsed_value
 
 AUDIT_LOG_TABLE = "rights_audit_log"
 """The rights audit log is never deleted by erasure: it names pupils by keyed hash only and

@@ -2,7 +2,7 @@
 
 ``generate_borough`` draws every input of one census (schools, census, KS2, KS4, absence,
 NCMP, consent) as typed polars frames, optionally with recorded bad rows;
-``write_borough`` writes them as CSV or Parquet in the columns of ``pipeline.schema``.
+``write_borough`` writes them as CSV or Parquet in the columns of ``schema.inputs``.
 """
 
 from pipeline.synthetic.borough import SyntheticBorough, generate_borough

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from pipeline.schema import ABSENCE
+from schema.inputs import ABSENCE
 
 MEDIAN_RATE = 0.0485
 LOG_SD = 0.84

@@ -12,7 +12,7 @@ from datetime import date
 
 import numpy as np
 
-from pipeline import codes
+from schema import codes
 
 RECEPTION_AGE = 4
 """Age on 31 August of a Reception pupil; Year N pupils are N + 4."""

@@ -16,7 +16,6 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from pipeline.schema import INPUTS
 from pipeline.synthetic import defects as bad
 from pipeline.synthetic.absence import absence_frame
 from pipeline.synthetic.academic_calendar import academic_year_label, august_31_before
@@ -31,6 +30,7 @@ from pipeline.synthetic.pupils import make_register
 from pipeline.synthetic.schools import make_schools
 from pipeline.synthetic.text import as_text
 from pipeline.synthetic.upn import NEIGHBOURING_LAS, build_upns, known_la
+from schema.inputs import INPUTS
 
 MIN_PUPILS = 500
 MAX_DEFECT_SHARE = 0.2
@@ -49,7 +49,7 @@ STREAMS = (
 
 @dataclass(frozen=True)
 class SyntheticBorough:
-    """One typed frame per input (columns and dtypes of ``pipeline.schema``) and the
+    """One typed frame per input (columns and dtypes of ``schema.inputs``) and the
     defects injected into them.
 
     A defect's cell holds its typed value in the frame (``None`` when its text, such as

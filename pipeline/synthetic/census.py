@@ -12,10 +12,10 @@ from datetime import date
 
 import polars as pl
 
-from pipeline import codes
-from pipeline.schema import CENSUS, SCHOOLS
 from pipeline.synthetic.geography import Geography
 from pipeline.synthetic.schools import Schools
+from schema import codes
+from schema.inputs import CENSUS, SCHOOLS
 
 
 def schools_frame(schools: Schools, geography: Geography) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline import codes
+from schema import codes
 
 ETHNICITY_MIX: dict[str, float] = {
     "WBRI": 0.700,

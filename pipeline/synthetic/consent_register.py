@@ -17,8 +17,8 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from pipeline.schema import CONSENT
 from pipeline.synthetic.academic_calendar import add_years, age_on
+from schema.inputs import CONSENT
 
 OPT_OUT_RATE = 0.02
 OPT_OUT_FUTURE_SHARE = 0.07

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from pipeline.schema import KS2, KS4
+from schema.inputs import KS2, KS4
 
 PRIOR_GROUPS = 20
 

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from pipeline.schema import NCMP
 from pipeline.synthetic.academic_calendar import august_31_before
 from pipeline.synthetic.bmi_reference import HEIGHT_CV, bmi_from_z, median_height
+from schema.inputs import NCMP
 
 BMI_Z = {"R": (0.25, 1.1), "6": (0.6, 1.35)}
 """Mean and sd of the BMI z-score by school year."""

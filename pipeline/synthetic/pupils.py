@@ -15,7 +15,6 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from pipeline import codes
 from pipeline.synthetic import characteristics as traits
 from pipeline.synthetic.academic_calendar import august_31_before, draw_dates_of_birth
 from pipeline.synthetic.geography import (
@@ -27,6 +26,7 @@ from pipeline.synthetic.geography import (
 from pipeline.synthetic.names import draw_names
 from pipeline.synthetic.schools import PRIMARY, SECONDARY, SPECIAL, Schools
 from pipeline.synthetic.upn import NEIGHBOURING_LAS, build_upns
+from schema import codes
 
 OWN_WARD_SHARE = {PRIMARY: 0.65, SECONDARY: 0.35, SPECIAL: 0.10}
 NEIGHBOUR_SHARE = {PRIMARY: 0.30, SECONDARY: 0.50, SPECIAL: 0.30}

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline import codes
 from pipeline.synthetic.geography import Geography
 from pipeline.synthetic.names import SCHOOL_FEATURES, invented_place_names
+from schema import codes
 
 PRIMARY, SECONDARY, SPECIAL = codes.PHASES
 SCHOOLS_BY_PHASE: dict[str, int] = {PRIMARY: 100, SECONDARY: 20, SPECIAL: 5}

@@ -15,8 +15,8 @@ from typing import Literal
 
 import polars as pl
 
-from pipeline.schema import INPUTS
 from pipeline.synthetic.borough import SyntheticBorough
+from schema.inputs import INPUTS
 
 DEFECTS_FILE = "defects.csv"
 DEFECT_COLUMNS = ("file", "line", "upn", "kind", "column", "value", "detail")

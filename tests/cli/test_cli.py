@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.schema import CENSUS, CONSENT, SCHOOLS
+from cli import app
+from schema.inputs import CENSUS, CONSENT, SCHOOLS
 
 runner = CliRunner()
 

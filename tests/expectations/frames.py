@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 from stdnum.gb.upn import calc_check_digit
 
-from pipeline.schema import INPUTS
+from schema.inputs import INPUTS
 
 CENSUS_DATE = dt.date(2025, 10, 2)
 
@@ -135,7 +135,7 @@ def borough_census(n: int, seed: int = 7) -> pl.DataFrame:
     """``n`` clean census rows (distinct valid UPNs, DOB matching NC year), for scale tests."""
     import numpy as np
 
-    from pipeline import codes
+    from schema import codes
 
     rng = np.random.default_rng(seed)
     nc_year = rng.choice(list(codes.NC_YEARS), n)

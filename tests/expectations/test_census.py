@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from expectations.run import validate
-from pipeline.schema import CENSUS
+from schema.inputs import CENSUS
 from tests.expectations.frames import (
     assert_counts_add_up,
     census_row,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from expectations.limits import LA_ENV, QUALITY_FILE, load_limits
-from pipeline.errors import PupilstatsError
+from schema.errors import PupilstatsError
 
 
 def test_default_limits_from_the_project_file(monkeypatch: pytest.MonkeyPatch) -> None:

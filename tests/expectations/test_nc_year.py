@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from expectations.nc_year import AGE_OF_NC_YEAR, age_of_nc_year, age_on_31_august
-from pipeline import codes
+from schema import codes
 
 
 def age(born: dt.date, census: dt.date) -> int | None:

@@ -6,7 +6,7 @@ import pytest
 
 from expectations import reasons
 from expectations.suites import build_suite
-from pipeline.schema import INPUTS
+from schema.inputs import INPUTS
 
 
 def rules(input_name: str, *, check_census: bool = True) -> set[tuple[str, str, tuple[str, ...]]]:

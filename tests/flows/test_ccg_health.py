@@ -52,10 +52,10 @@ class Run:
 def run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Run:
     work = tmp_path_factory.mktemp("ccg-health")
     write_borough(generate_borough(pupils=6_000, seed=11, defects=0.01), work / "inputs")
-    from flows.ccg_health import ccg_health
+    from flows.releases import RELEASE_FLOWS
 
-    result = ccg_health(
-        academic_year=ACADEMIC_YEAR,
+    result = RELEASE_FLOWS["ccg-health"](
+        period=ACADEMIC_YEAR,
         input_dir=work / "inputs",
         db=work / "store.duckdb",
         reports=work / "reports",
@@ -90,7 +90,8 @@ def test_the_release_is_written_with_manifest_note_and_artifacts(run: Run) -> No
     assert b"Reference date: " + manifest["reference_date"].encode() in text
     ncmp = next(r for r in run.result.loads if r.input == "ncmp")
     assert ncmp.rows_read == ncmp.rows_accepted + ncmp.rows_quarantined
-    assert run.result.held_back > 0 and run.result.excluded_by_opt_out > 0
+    facts = run.result.facts
+    assert facts["held back as implausible"] > 0 and facts["excluded by research opt-outs"] > 0
 
     from prefect.artifacts import Artifact
 
@@ -127,8 +128,8 @@ def _dims(run: Run, name: str) -> list[dict[str, Any]]:
 
 def true_tables(run: Run) -> list[Any]:
     """The LA and ward tables recounted from the flow's store (true values, for the test)."""
-    from pipeline.aggregate.health import health_tables
-    from pipeline.health.measurements import classified_year
+    from pipeline.releases.ccg_health.measurements import classified_year
+    from pipeline.releases.ccg_health.tables import health_tables
     from pipeline.store import open_store
 
     with open_store(run.db_path) as con:
@@ -238,7 +239,7 @@ def test_independent_lp_attack_on_the_published_ward_and_la_tables(run: Run) -> 
 
 
 def test_the_command_runs_the_flow_on_the_store(run: Run) -> None:
-    from pipeline.cli import app
+    from cli import app
 
     runner = CliRunner()
     reports = run.db_path.parent / "cli-reports"

@@ -22,10 +22,10 @@ def borough_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_round(borough_dir: Path, work: Path):
-    from flows.funding_round import funding_round
+    from flows.releases import RELEASE_FLOWS
 
-    return funding_round(
-        census_date=CENSUS_DATE,
+    return RELEASE_FLOWS["funding-round"](
+        period=CENSUS_DATE.isoformat(),
         input_dir=borough_dir,
         db=work / "store.duckdb",
         reports=work / "reports",
@@ -63,7 +63,7 @@ def test_funding_round_releases_audited_tables_with_no_small_counts(
     census = next(r for r in result.loads if r.input == "census")
     assert census.rows_quarantined > 0
     assert census.rows_read == census.rows_accepted + census.rows_quarantined
-    assert result.excluded_by_opt_out > 0
+    assert result.facts["census rows excluded by research opt-outs"] > 0
     assert not [p for p in release.parent.iterdir() if p.name.startswith(".partial-")]
 
     from prefect.artifacts import Artifact

@@ -17,11 +17,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.errors import BatchRejected, PupilstatsError
 from pipeline.release.summary import RunResult
 from pipeline.store import open_store
 from pipeline.synthetic import SyntheticBorough
 from pipeline.synthetic.history import generate_history, write_history
+from schema.errors import BatchRejected, PupilstatsError
 
 INPUTS = ("schools", "census", "consent", "ks2", "ks4", "absence")
 YEARS = ["2023/24", "2024/25", "2025/26"]
@@ -54,12 +54,12 @@ def run(
     history: tuple[list[SyntheticBorough], list[Path]],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[RunResult, Path]]:
-    from flows.nightly_performance import nightly_performance
+    from flows.releases import RELEASE_FLOWS
 
     boroughs, folders = history
     work = tmp_path_factory.mktemp("nightly")
     insert_years(work / "store.duckdb", boroughs[:-1])
-    result = nightly_performance(
+    result = RELEASE_FLOWS["nightly-performance"](
         input_dirs=[folders[-1]], db=work / "store.duckdb", reports=work / "reports"
     )
     yield result, work
@@ -99,7 +99,7 @@ def test_release_is_audited_with_three_years_and_no_small_counts(
     assert counts_checked > 10_000
     census = next(r for r in result.loads if r.input == "census")
     assert census.rows_quarantined > 0
-    assert result.excluded_by_opt_out > 0
+    assert result.facts["census rows excluded by research opt-outs"] > 0
     assert not [p for p in release.parent.iterdir() if p.name.startswith(".partial-")]
 
     from prefect.artifacts import Artifact
@@ -166,10 +166,7 @@ def test_opted_out_pupils_are_not_counted(run: tuple[RunResult, Path]) -> None:
                 WHERE k.academic_year = '2025/26'
             )
             SELECT count(*),
-                   count(*) FILTER (WHERE upn IN (
-                       SELECT upn FROM consent_register
-                       WHERE consent_type = 'research_opt_out' AND effective_from <= $d
-                         AND (withdrawn_on IS NULL OR withdrawn_on > $d)))
+                   count(*) FILTER (WHERE upn IN (SELECT upn FROM research_opt_outs_on($d::DATE)))
             FROM pupils
             """,
             {"d": census_date},
@@ -189,7 +186,7 @@ def test_opted_out_pupils_are_not_counted(run: tuple[RunResult, Path]) -> None:
 def test_a_broken_input_fails_the_run_and_releases_nothing(
     run: tuple[RunResult, Path], history: tuple[list[SyntheticBorough], list[Path]], tmp_path: Path
 ) -> None:
-    from flows.nightly_performance import nightly_performance
+    from flows.releases import RELEASE_FLOWS
     from pipeline.dashboard.status import BANNER_END, BANNER_START
 
     result, work = run
@@ -201,7 +198,7 @@ def test_a_broken_input_fails_the_run_and_releases_nothing(
     page = work / "reports" / "dashboard" / "index.html"
     good = page.read_text()
     assert 'data-state="ok"' in good and result.release.name in good
-    state = nightly_performance(
+    state = RELEASE_FLOWS["nightly-performance"](
         input_dirs=[broken],
         db=work / "store.duckdb",
         reports=work / "reports",
@@ -225,20 +222,16 @@ def test_a_broken_input_fails_the_run_and_releases_nothing(
 def test_only_transient_store_failures_are_retried() -> None:
     from prefect.states import Failed
 
-    from flows.tasks.performance import (
-        STORE_RETRIES,
-        aggregate_performance,
-        protect_performance,
-        transient_failure,
-    )
+    from flows.tasks.base import STORE_RETRIES, transient_failure
+    from flows.tasks.release import count_release, protect_release, publish_release
 
     locked = duckdb.IOException('IO Error: Could not set lock on file "store.duckdb"')
     assert transient_failure(None, None, Failed(data=locked))  # type: ignore[arg-type]
     assert transient_failure(None, None, Failed(data=OSError("disk")))  # type: ignore[arg-type]
     rejected = BatchRejected("census.csv", ["no rows"])
     assert not transient_failure(None, None, Failed(data=rejected))  # type: ignore[arg-type]
-    assert aggregate_performance.retries == STORE_RETRIES == 2
-    assert protect_performance.retries == 0
+    assert count_release.retries == STORE_RETRIES == 2
+    assert protect_release.retries == 0 and publish_release.retries == 0
 
 
 def test_cli_releases_an_earlier_year_and_refuses_a_malformed_one(
@@ -246,7 +239,7 @@ def test_cli_releases_an_earlier_year_and_refuses_a_malformed_one(
 ) -> None:
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from cli import app
 
     _, work = run
     store = ["--db", str(work / "store.duckdb"), "--reports", str(work / "cli")]

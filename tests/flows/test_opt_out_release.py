@@ -21,21 +21,21 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline import codes
-from pipeline.aggregate.funding import FUNDING_FACTORS
+from pipeline.releases.funding_round.tables import FUNDING_FACTORS
 from pipeline.synthetic import SyntheticBorough, generate_borough, write_borough
+from schema import codes
 
 CENSUS_DATE = date(2025, 10, 2)
 SYMBOL = "c"
 
 
 def run_release(borough: SyntheticBorough, work: Path) -> Path:
-    from flows.funding_round import funding_round
+    from flows.releases import RELEASE_FLOWS
 
     inputs = work / "inputs"
     write_borough(borough, inputs)
-    result = funding_round(
-        census_date=CENSUS_DATE,
+    result = RELEASE_FLOWS["funding-round"](
+        period=CENSUS_DATE.isoformat(),
         input_dir=inputs,
         db=work / "store.duckdb",
         reports=work / "reports",

@@ -95,7 +95,7 @@ def prefect_server(
 def test_serve_without_prefect_api_url_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from pipeline.cli import app
+    from cli import app
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     with temporary_settings(restore_defaults={PREFECT_API_URL}):
@@ -107,7 +107,7 @@ def test_serve_without_prefect_api_url_says_what_to_do(monkeypatch: pytest.Monke
 
 def test_serve_rejects_a_bad_cron_before_registering(monkeypatch: pytest.MonkeyPatch) -> None:
     from flows.deployments import ServeOptions
-    from pipeline.errors import PupilstatsError
+    from schema.errors import PupilstatsError
 
     with pytest.raises(PupilstatsError, match="cron '0 25 \\* \\* \\*' is not valid"):
         ServeOptions(cron="0 25 * * *").schedule()

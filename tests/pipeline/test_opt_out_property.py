@@ -4,9 +4,9 @@ For random small boroughs and random sets of opted-out pupils, changing anything
 opted-out pupils' records (their results, their school, their characteristics, adding more
 of them or removing them) changes no byte of any released table. Each example runs the
 pipeline's own functions, without Prefect: write the borough's files, load them (parse,
-validate, commit), then for each release the flows make (funding round, CCG health, nightly
-performance) count its tables, protect them and turn them into the published CSV text
-exactly as the release writer writes it.
+validate, commit), then for every registered release (``pipeline.releases.registry``) run
+the steps its flow runs: count its tables, protect and audit them, and turn them into the
+published CSV text exactly as the release writer writes it, with the documents beside them.
 """
 
 from __future__ import annotations
@@ -22,27 +22,14 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from stdnum.gb import upn as stdnum_upn
 
-from disclosure import protect
-from pipeline import codes
-from pipeline.aggregate.funding import funding_tables
-from pipeline.aggregate.health import health_tables
-from pipeline.aggregate.performance import (
-    performance_populations,
-    performance_release_tables,
-    protect_populations,
-    release_years,
-)
-from pipeline.health.measurements import classified_year
-from pipeline.health.protection import protect_health_tables
-from pipeline.health.publication import health_release_tables
 from pipeline.load.inputs import commit_inputs, find_input_files, stage_inputs
 from pipeline.profiles import load_profile
-from pipeline.release.tables import release_tables
+from pipeline.releases.registry import RELEASES, release_steps
 from pipeline.store import open_store
 from pipeline.synthetic import SyntheticBorough, generate_borough, write_borough
+from schema import codes
 
 CENSUS_DATE = date(2025, 10, 2)
-ACADEMIC_YEAR = "2025/26"
 SEEDS = (11, 12, 13)
 SCHOOLS_KEPT = {"primary": 6, "secondary": 2, "special": 1}
 """About 500-800 pupils: a few schools of an 8,000-pupil borough."""
@@ -188,9 +175,10 @@ def _csv(table: pl.DataFrame) -> bytes:
 
 
 def released_bytes(borough: SyntheticBorough) -> dict[str, bytes]:
-    """Each released table's CSV bytes, as ``pipeline.release.writer`` writes them, for the
-    funding round (DfE profile), the CCG health release (NHS profile) and the nightly
-    performance release (DfE performance profile)."""
+    """Every registered release's published bytes, from the steps its flow runs (count,
+    protect and audit, the published tables as the release writer writes them, and the
+    documents beside them) under the release's default profile and period."""
+    released = {}
     with tempfile.TemporaryDirectory() as work:
         inputs = Path(work) / "inputs"
         write_borough(borough, inputs)
@@ -198,20 +186,15 @@ def released_bytes(borough: SyntheticBorough) -> dict[str, bytes]:
             staged = stage_inputs(con, find_input_files(inputs))
             reports = commit_inputs(con, [s.input for s in staged])
             assert all(r.rows_accepted for r in reports if r.input == "census")
-            funding = funding_tables(con, CENSUS_DATE)
-            year = classified_year(con, ACADEMIC_YEAR)
-            health = health_tables(con, year.children, year.census_date)
-            populations = performance_populations(con, release_years(con, ACADEMIC_YEAR))
-    released = {}
-    dfe = load_profile("dfe")
-    for table in release_tables(funding, protect(funding, dfe), "pupils"):
-        released[f"funding/{table.name}"] = _csv(table.cells)
-    for table in health_release_tables(health, protect_health_tables(health, load_profile("nhs"))):
-        released[f"health/{table.name}"] = _csv(table.cells)
-    performance = load_profile("dfe-performance")
-    protection = protect_populations(populations, performance)
-    for table in performance_release_tables(populations, protection, performance):
-        released[f"performance/{table.name}"] = _csv(table.cells)
+            for spec in RELEASES:
+                steps = release_steps(spec)
+                profile = load_profile(spec.default_profile)
+                counted = steps.count(con, spec.period.default, profile, {})
+                protected = steps.protect(counted, profile, {})
+                for table in steps.release_tables(counted, protected, profile):
+                    released[f"{spec.name}/{table.name}"] = _csv(table.cells)
+                for name, text in steps.documents(con, counted, profile).items():
+                    released[f"{spec.name}/{name}"] = text.encode("utf-8")
     return released
 
 
@@ -253,7 +236,7 @@ def test_changing_opted_out_pupils_changes_no_byte_of_any_released_table(
     assume(any(not base.frames[n].equals(changed.frames[n]) for n in base.frames))
     before, after = released_bytes(base), released_bytes(changed)
     assert before.keys() == after.keys()
-    assert {name.split("/")[0] for name in before} == {"funding", "health", "performance"}
+    assert {name.split("/")[0] for name in before} == {spec.name for spec in RELEASES}
     for name in before:
         assert before[name] == after[name], name
 
@@ -266,4 +249,4 @@ def test_the_same_changes_to_counted_pupils_do_show() -> None:
     before = released_bytes(base)
     after = released_bytes(change_results(change_characteristics(base, upns[3:6]), upns[3:40]))
     changed = {name.split("/")[0] for name in before if before[name] != after[name]}
-    assert changed == {"funding", "health", "performance"}
+    assert changed == {spec.name for spec in RELEASES}

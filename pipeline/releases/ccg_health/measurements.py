@@ -1,15 +1,11 @@
 """The child measurements of one academic year that statistics may use, classified.
 
-Measurements (table ``ncmp``) are joined to the statistics-eligible census
-(``statistics_eligible_census``: research opt-outs in force at the census date removed) of
-the academic year's autumn census, one registration per pupil (single or main). A child with
-a research opt-out in force on any day from the census to the end of the academic year (31
-August) is left out too (``research_opt_outs_during`` over the consent register), so an
-opt-out recorded between the census and the measurements counts. The window does not depend
-on any child's measurement date, so a left-out child cannot move it. The data's reference
-date is the last measurement date of the counted children
-(:func:`measurement_reference_date`). A measurement whose child is not counted is left out
-of every figure; those removed by an opt-out are counted for the run summary. Implausible
+The measurements classified are those of the children the release counts: the ``counted``
+rows of the year's population (``population.HEALTH_POPULATION``: measured children on roll
+at the autumn census, research opt-outs left out). The data's reference date is the last
+measurement date of the counted children (:func:`measurement_reference_date`). A
+measurement whose child is not counted is left out of every figure; those are counted for
+the run summary. Implausible
 measurements are written to the store's ``quarantine`` table with their reason and are not
 classified (``plausibility``).
 
@@ -25,36 +21,19 @@ from datetime import UTC, date, datetime
 import duckdb
 import polars as pl
 
-from pipeline.errors import PupilstatsError
 from pipeline.health.classification import classify
 from pipeline.health.plausibility import NCMP_LIMITS, PlausibilityLimits
+from pipeline.releases.ccg_health.population import (
+    classification_load_id,
+    health_population,
+)
+from pipeline.releases.periods import academic_year_bounds
+from schema.errors import PupilstatsError
 
 QUARANTINE_FIELD = "bmi_sds"
 
 _CENSUS_OF_YEAR = """
 SELECT min(census_date) FROM census WHERE census_date BETWEEN ? AND ?
-"""
-
-_MEASUREMENTS = """
-SELECT n.upn, n.laestab, n.school_year, n.measurement_date, n.height_cm, n.weight_kg,
-       c.date_of_birth, c.sex, c.ward_code, c.lsoa_code, c.idaci_score, c.ethnicity
-FROM ncmp AS n
-JOIN statistics_eligible_census AS c
-  ON c.upn = n.upn AND c.census_date = $census AND c.enrolment_status IN ('C', 'M')
-WHERE n.academic_year = $year
-  AND n.upn NOT IN (SELECT upn FROM research_opt_outs_during($census::DATE, $year_end::DATE))
-ORDER BY n.laestab, n.upn
-"""
-
-_OPTED_OUT = """
-SELECT count(*) FROM ncmp AS n
-WHERE n.academic_year = $year
-  AND EXISTS (SELECT 1 FROM census AS c WHERE c.upn = n.upn AND c.census_date = $census)
-  AND (
-      NOT EXISTS (
-          SELECT 1 FROM statistics_eligible_census AS e
-          WHERE e.upn = n.upn AND e.census_date = $census)
-      OR n.upn IN (SELECT upn FROM research_opt_outs_during($census::DATE, $year_end::DATE)))
 """
 
 
@@ -75,19 +54,6 @@ class ClassifiedYear:
     excluded_by_opt_out: int
 
 
-def academic_year_bounds(academic_year: str) -> tuple[date, date]:
-    """First and last day (1 September - 31 August) of an academic year such as ``2025/26``."""
-    try:
-        start = int(academic_year[:4])
-        end = int(academic_year[5:])
-    except ValueError:
-        end = -1
-        start = 0
-    if len(academic_year) != 7 or academic_year[4] != "/" or end != (start + 1) % 100:
-        raise PupilstatsError(f"academic year {academic_year!r} is not of the form 2025/26")
-    return date(start, 9, 1), date(start + 1, 8, 31)
-
-
 def census_date_of(con: duckdb.DuckDBPyConnection, academic_year: str) -> date:
     """The autumn (first) census date of ``academic_year`` in the store."""
     first, last = academic_year_bounds(academic_year)
@@ -97,22 +63,10 @@ def census_date_of(con: duckdb.DuckDBPyConnection, academic_year: str) -> date:
     return found
 
 
-def measurement_window(academic_year: str, census_date: date) -> dict[str, object]:
-    """The query parameters of a year's measurements: the year, its autumn census date and
-    its last day (the opt-out window runs from the census to that day)."""
-    return {
-        "year": academic_year,
-        "census": census_date,
-        "year_end": academic_year_bounds(academic_year)[1],
-    }
-
-
 def measurement_reference_date(con: duckdb.DuckDBPyConnection, academic_year: str) -> date:
     """The data's reference date: the last measurement date of the year's counted children."""
-    params = measurement_window(academic_year, census_date_of(con, academic_year))
-    found = con.sql(
-        f"SELECT max(measurement_date) FROM ({_MEASUREMENTS})", params=params
-    ).fetchall()[0][0]
+    population = health_population(con, academic_year, census_date_of(con, academic_year))
+    found = population.filter(pl.col("counted"))["measurement_date"].max()
     if found is None:
         raise PupilstatsError(f"the store holds no child measurements for {academic_year}")
     return found
@@ -130,14 +84,13 @@ def classified_year(
 ) -> ClassifiedYear:
     """Classify the year's statistics-eligible measurements and quarantine the implausible."""
     census_date = census_date_of(con, academic_year)
-    params = measurement_window(academic_year, census_date)
-    raw = con.sql(_MEASUREMENTS, params=params).pl()
+    population = health_population(con, academic_year, census_date)
+    raw = population.filter(pl.col("counted")).drop("counted")
     if raw.is_empty():
         raise PupilstatsError(
             f"no statistics-eligible child measurements for academic year {academic_year}"
         )
     reference_date = raw["measurement_date"].max()
-    opted_out = con.execute(_OPTED_OUT, params).fetchall()
     classified = classify(raw, limits)
     held = classified.filter(pl.col("held_back").is_not_null())
     quarantine_implausible(con, academic_year, held)
@@ -164,13 +117,8 @@ def classified_year(
         measurements=raw.height,
         held_back=held.height,
         held_back_by_reason={str(k): int(v) for k, v in by_reason.items()},
-        excluded_by_opt_out=int(opted_out[0][0]),
+        excluded_by_opt_out=population.height - raw.height,
     )
-
-
-def classification_load_id(academic_year: str) -> str:
-    """The quarantine's ``load_id`` for rows held back by classification of a year."""
-    return f"classify-ncmp-{academic_year}"
 
 
 def quarantine_implausible(

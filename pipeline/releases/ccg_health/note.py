@@ -11,14 +11,17 @@ from __future__ import annotations
 from datetime import date
 from importlib.metadata import version
 
+import duckdb
+
 from disclosure import Profile
-from pipeline.aggregate.health import QUINTILES, TABLE_DESCRIPTIONS
 from pipeline.health.classification import CATEGORY_LABELS
 from pipeline.health.plausibility import NCMP_LIMITS, PlausibilityLimits
-from pipeline.health.publication import MEASURE
 from pipeline.profiles import available_profiles
-from pipeline.release.note import NoteTable, ReleaseNote, render_note
+from pipeline.release.note import NOTE_FILE, NoteTable, ReleaseNote, render_note
 from pipeline.release.rates import CI_LOWER, CI_UPPER, NOT_APPLICABLE, PERCENTAGE
+from pipeline.releases.ccg_health.publication import MEASURE
+from pipeline.releases.ccg_health.tables import QUINTILES, TABLE_DESCRIPTIONS
+from pipeline.releases.spec import Counted
 
 
 def _sentence(text: str) -> str:
@@ -117,3 +120,16 @@ def health_note(
         ),
     )
     return render_note(note)
+
+
+def documents(con: duckdb.DuckDBPyConnection, counted: Counted, profile: Profile) -> dict[str, str]:
+    """The recipient's note, as ``README.md`` beside the tables."""
+    detail = counted.detail
+    note = health_note(
+        academic_year=detail.academic_year,
+        census_date=detail.census_date,
+        reference_date=counted.reference_date,
+        profile=profile,
+        tables=[t.name for t in detail.tables],
+    )
+    return {NOTE_FILE: note}

@@ -2,7 +2,7 @@
 
 The health tables are the local authority table (school year x sex x weight category) and
 breakdowns of it, each with one more dimension in front (ward, IDACI quintile, ethnic group,
-school) whose total slice is the LA table itself (``pipeline.aggregate.health``). They are
+school) whose total slice is the LA table itself (``pipeline.releases.ccg_health.tables``). They are
 linked: protection must hold against differencing across all of them.
 
 Under a profile that publishes exact counts (DfE-style) the linked problem goes to
@@ -50,6 +50,7 @@ import numpy as np
 import polars as pl
 
 from disclosure import Profile, Protection, Table, assess_primary, audit, link_tables, protect
+from pipeline.releases.spec import Counted, Options, Protected
 
 JOINT_MAX_CODES = 12
 """A breakdown with at most this many codes (its total included) is protected jointly with
@@ -188,3 +189,15 @@ def _sliced_frame(
 def suppressed_mask(frame: pl.DataFrame) -> np.ndarray:
     """Which cells of a protected frame are suppressed (primary or secondary)."""
     return frame["status"].is_in(SUPPRESSED).to_numpy()
+
+
+def protect_tables(counted: Counted, profile: Profile, options: Options) -> Protected:
+    """The health tables protected (:func:`protect_health_tables`); its audit is the
+    attacker's audit over all tables together."""
+    protection = protect_health_tables(counted.detail.tables, profile)
+    return Protected(
+        protection=protection,
+        audit=protection.audit,
+        summaries=protection.summary(),
+        method=protection.method,
+    )

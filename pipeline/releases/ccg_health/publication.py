@@ -20,8 +20,9 @@ from dataclasses import replace
 
 import polars as pl
 
-from disclosure import Protection, Table
+from disclosure import Profile, Protection, Table
 from pipeline.health.classification import ALL_CHILDREN
+from pipeline.release.published import ReleaseTable
 from pipeline.release.rates import (
     CI_LOWER,
     CI_UPPER,
@@ -30,8 +31,8 @@ from pipeline.release.rates import (
     prevalence_derived_columns,
     with_prevalence,
 )
-from pipeline.release.tables import release_tables
-from pipeline.release.writer import ReleaseTable
+from pipeline.release.tables import release_tables as published_tables
+from pipeline.releases.spec import Counted, Protected
 
 MEASURE = "children"
 """The published count's column: children measured and classified."""
@@ -42,7 +43,7 @@ def health_release_tables(tables: list[Table], protection: Protection) -> list[R
     """The published form of every protected health table, with prevalence columns."""
     symbol = protection.profile.symbol
     published = []
-    for table in release_tables(tables, protection, MEASURE):
+    for table in published_tables(tables, protection, MEASURE):
         dims = [d.name for d in table.dimensions]
         cells = with_prevalence(
             table.cells,
@@ -59,3 +60,8 @@ def health_release_tables(tables: list[Table], protection: Protection) -> list[R
         )
         published.append(replace(table, cells=cells, derived=prevalence_derived_columns(MEASURE)))
     return published
+
+
+def release_tables(counted: Counted, protected: Protected, profile: Profile) -> list[ReleaseTable]:
+    """The published form of every protected health table (:func:`health_release_tables`)."""
+    return health_release_tables(counted.detail.tables, protected.protection)

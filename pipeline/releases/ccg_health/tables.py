@@ -11,7 +11,7 @@ measured and classified, the denominator of every prevalence) with one geography
   ranked by IDACI score and cut into five groups of nearly equal numbers of LSOAs, ``Q1``
   the most deprived), the local form of NCMP's deprivation breakdown;
 * ``health_ethnicity``: the child's major ethnic group (DfE codes grouped as
-  ``pipeline.codes.ETHNICITY_MAJOR_GROUP``);
+  ``schema.codes.ETHNICITY_MAJOR_GROUP``);
 * ``health_school``: the school the child was measured at (when asked for).
 
 All count the same children, so a cell such as (Reception, F, obesity) is the same number in
@@ -21,14 +21,19 @@ every table's total row: the tables are linked and protected together.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import numpy as np
 import polars as pl
 
-from disclosure import Dimension, Table
-from pipeline import codes
+from disclosure import Dimension, Profile, Table
 from pipeline.health.classification import ALL_CHILDREN, CATEGORY_PARENTS
+from pipeline.releases.ccg_health.breakdowns import school_table_allowed
+from pipeline.releases.ccg_health.measurements import classified_year
+from pipeline.releases.spec import Counted, Options
+from schema import codes
 
 TOTAL = "Total"
 QUINTILES = ("Q1", "Q2", "Q3", "Q4", "Q5")
@@ -131,3 +136,39 @@ def health_tables(
         Table.from_microdata(name, grouped, (*extra, *base), columns=columns)
         for name, extra, columns in breakdowns
     ]
+
+
+@dataclass(frozen=True)
+class HealthTables:
+    """The year's linked health tables, with the census they were counted at."""
+
+    academic_year: str
+    census_date: date
+    tables: list[Table]
+
+
+def count(
+    con: duckdb.DuckDBPyConnection, period: str | None, profile: Profile, options: Options
+) -> Counted:
+    """Classify the academic year ``period``'s measurements of counted children (quarantining
+    the implausible) and count the linked health tables; the table by school as ``options``
+    say (``by_school``), else as the profile allows (``breakdowns.toml``)."""
+    academic_year = period or ""
+    by_school = options.get("by_school")
+    if by_school is None:
+        by_school = school_table_allowed(profile.name)
+    year = classified_year(con, academic_year)
+    tables = health_tables(con, year.children, year.census_date, by_school=bool(by_school))
+    held = tuple((f"held back: {r}", n) for r, n in sorted(year.held_back_by_reason.items()))
+    return Counted(
+        period=academic_year,
+        reference_date=year.reference_date,
+        facts=(
+            ("measurements counted", year.measurements - year.held_back),
+            ("held back as implausible", year.held_back),
+            ("excluded by research opt-outs", year.excluded_by_opt_out),
+            *held,
+        ),
+        detail=HealthTables(academic_year, year.census_date, tables),
+        census_dates=(year.census_date,),
+    )

@@ -12,9 +12,9 @@ phase > school) with the factor's categories and their total:
 * ``funding_sen``: SEN provision: none, SEN support, EHC plan;
 * ``funding_idaci``: IDACI band A-F (funded) and G (unfunded).
 
-The population is what the NFF counts: pupils in NC years R to 11 on roll with a single or
-main registration (enrolment status C or M); subsidiary registrations are counted at
-their main school. Every table counts the same pupils, so their shared cells (a school's
+The population is what the NFF counts (``population``): pupils in NC years R to 11 on roll
+with a single or main registration (enrolment status C or M); subsidiary registrations are
+counted at their main school. Every table counts the same pupils, so their shared cells (a school's
 roll, the LA total) agree and the disclosure engine protects them as linked tables.
 """
 
@@ -26,9 +26,12 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from disclosure import Dimension, Table
-from pipeline import codes
-from pipeline.errors import PupilstatsError
+from disclosure import Dimension, Profile, Table
+from pipeline.consent import opt_out_summary
+from pipeline.releases.funding_round.population import funding_population
+from pipeline.releases.spec import Counted, Options
+from schema import codes
+from schema.errors import PupilstatsError
 
 SCHOOL_TOTAL = "Total"
 CATEGORY_TOTAL = "Total"
@@ -62,19 +65,6 @@ FUNDING_FACTORS: tuple[FundingFactor, ...] = (
     ),
 )
 
-FUNDED_NC_YEARS = tuple(y for y, stage in codes.KEY_STAGE_OF_NC_YEAR.items() if stage != "KS5")
-
-_ELIGIBLE_PUPILS = """
-SELECT c.laestab, s.phase, c.nc_year, c.fsm_eligible, c.fsm6, c.first_language,
-       c.sen_provision, c.idaci_score
-FROM statistics_eligible_census AS c
-LEFT JOIN schools AS s USING (laestab)
-WHERE c.census_date = ?
-  AND c.enrolment_status IN ('C', 'M')
-  AND list_contains(?, c.nc_year)
-ORDER BY c.laestab, c.nc_year
-"""
-
 
 def _yes_no(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr).then(pl.lit("Y")).otherwise(pl.lit("N"))
@@ -85,7 +75,8 @@ def funding_characteristics(con: duckdb.DuckDBPyConnection, census_date: date) -
 
     The frame carries no identifier: only the school and the pupil's categories.
     """
-    pupils = con.sql(_ELIGIBLE_PUPILS, params=[census_date, list(FUNDED_NC_YEARS)]).pl()
+    population = funding_population(con, census_date)
+    pupils = population.filter(pl.col("counted")).drop("upn", "counted")
     if pupils.is_empty():
         raise PupilstatsError(f"no statistics-eligible census rows for census date {census_date}")
     unknown = pupils.filter(pl.col("phase").is_null())["laestab"].unique().sort().to_list()
@@ -130,3 +121,20 @@ def funding_tables(con: duckdb.DuckDBPyConnection, census_date: date) -> list[Ta
         )
         for factor in FUNDING_FACTORS
     ]
+
+
+def count(
+    con: duckdb.DuckDBPyConnection, period: str | None, profile: Profile, options: Options
+) -> Counted:
+    """The funding tables of the census ``period`` (a census date) and how many census rows a
+    research opt-out kept out (for the run summary)."""
+    census_date = date.fromisoformat(period or "")
+    tables = funding_tables(con, census_date)
+    summary = opt_out_summary(con, census_date)
+    return Counted(
+        period=census_date.isoformat(),
+        reference_date=census_date,
+        facts=(("census rows excluded by research opt-outs", summary.excluded_rows),),
+        detail=tables,
+        census_dates=(census_date,),
+    )

@@ -9,23 +9,40 @@ breakdowns and three-year trends, as protected count tables and the means beside
 - ``means``: the sums behind the means and why publishing them is safe;
 - ``requests``: the accountability limit and the means rule as requested suppressions;
 - ``protection``: protecting and auditing every population;
-- ``release``: the published tables (percentages from published counts, means);
-- ``documents``, ``population``: the schools lookup and README, and the release population.
+- ``publication``: the published tables (percentages from published counts, means);
+- ``note``: the schools lookup and README beside the tables;
+- ``population``: the pupils the release is about, as subject access records them.
 """
 
-from pipeline.aggregate.performance.measures import BREAKDOWNS, FAMILIES, Breakdown, Family
-from pipeline.aggregate.performance.protection import (
+from pipeline.releases.nightly_performance.measures import BREAKDOWNS, FAMILIES, Breakdown, Family
+from pipeline.releases.nightly_performance.note import documents
+from pipeline.releases.nightly_performance.population import population_statuses
+from pipeline.releases.nightly_performance.protection import (
     PerformanceProtection,
     audit_populations,
     protect_populations,
+    protect_tables,
 )
-from pipeline.aggregate.performance.release import performance_release_tables
-from pipeline.aggregate.performance.tables import Population, performance_populations
-from pipeline.aggregate.performance.years import release_years
+from pipeline.releases.nightly_performance.publication import (
+    performance_release_tables,
+    release_tables,
+)
+from pipeline.releases.nightly_performance.tables import Population, count, performance_populations
+from pipeline.releases.nightly_performance.years import release_years
+from pipeline.releases.spec import ReleaseSteps
+
+STEPS = ReleaseSteps(
+    count=count,
+    protect=protect_tables,
+    release_tables=release_tables,
+    documents=documents,
+    population_statuses=population_statuses,
+)
 
 __all__ = [
     "BREAKDOWNS",
     "FAMILIES",
+    "STEPS",
     "Breakdown",
     "Family",
     "PerformanceProtection",

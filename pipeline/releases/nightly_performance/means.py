@@ -38,7 +38,7 @@ import numpy as np
 import polars as pl
 
 from disclosure import Dimension
-from pipeline.aggregate.performance.measures import MeanSpec
+from pipeline.releases.nightly_performance.measures import MeanSpec
 
 NOT_APPLICABLE = "z"
 """GSS symbol for a mean of no pupils (no pupil of the cell has a value)."""

@@ -1,7 +1,7 @@
 """What the school performance statistics measure: three families, their outcome and means,
 and the pupil characteristics they are broken down by.
 
-Definitions follow DfE (shared/domain.md):
+Definitions follow DfE (docs/domain.md, "School performance measures"):
 
 * KS2: the cohort is every pupil with a KS2 result that year; a pupil *meets* the expected
   standard in reading, writing and maths combined when both scaled scores are 100 or more
@@ -16,14 +16,14 @@ Definitions follow DfE (shared/domain.md):
   The overall absence rate is sessions missed over possible sessions, in per cent.
 
 Each family is protected as counts of ``outcome`` {met, not_met} whose total is the cohort;
-its means are published beside the cohort (see ``pipeline.aggregate.performance.means``).
+its means are published beside the cohort (see ``pipeline.releases.nightly_performance.means``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline import codes
+from schema import codes
 
 TOTAL = "Total"
 MET, NOT_MET = "met", "not_met"

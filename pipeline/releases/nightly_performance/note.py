@@ -13,10 +13,11 @@ import duckdb
 import polars as pl
 
 from disclosure import Profile
-from pipeline.aggregate.performance.means import NOT_APPLICABLE
-from pipeline.aggregate.performance.measures import BREAKDOWNS, FAMILIES
-from pipeline.aggregate.performance.requests import ACCOUNTABILITY_MINIMUM_COHORT
-from pipeline.aggregate.performance.tables import Population
+from pipeline.releases.nightly_performance.means import NOT_APPLICABLE
+from pipeline.releases.nightly_performance.measures import BREAKDOWNS, FAMILIES
+from pipeline.releases.nightly_performance.requests import ACCOUNTABILITY_MINIMUM_COHORT
+from pipeline.releases.nightly_performance.tables import Population
+from pipeline.releases.spec import Counted
 
 SCHOOLS_DOCUMENT = "schools.csv"
 README_DOCUMENT = "README.md"
@@ -89,3 +90,12 @@ def readme(populations: Sequence[Population], profile: Profile) -> str:
         f"{profile.threshold} pupils with a value suppresses its cohort too).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def documents(con: duckdb.DuckDBPyConnection, counted: Counted, profile: Profile) -> dict[str, str]:
+    """The schools lookup (names of the counted schools) and the README beside the tables."""
+    populations = counted.detail
+    return {
+        SCHOOLS_DOCUMENT: schools_csv(con, populations),
+        README_DOCUMENT: readme(populations, profile),
+    }

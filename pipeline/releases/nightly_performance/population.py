@@ -1,53 +1,56 @@
-"""Which pupils a performance release could count, for subject access requests.
+"""Which pupils a performance release is about, for subject access requests.
 
-A performance release spans several censuses (one per academic year). The store keeps one
-row per release and pupil (``release_population``: keyed hash, never the UPN), so a pupil on
-several of the release's censuses gets one row: ``counted`` when they were
-statistics-eligible on any of them (some figure of the release may use their data), with
-the latest such census as ``reference_date``; otherwise ``excluded_opt_out`` at the latest
-census they are on (no figure of the release depends on them).
+A performance release spans several academic years and three families (KS2, KS4, absence).
+Its population is the union of the families' populations in every year of the release
+(``pupils.family_population``: pupils with a result or absence row of the year, on roll at
+that year's autumn census), so one definition decides both who the tables count and who
+the record lists. The store keeps one row per release and pupil (``release_population``:
+keyed hash, never the UPN): ``counted`` when some figure of the release counts them, with
+the latest census at which it does as ``reference_date``; otherwise ``excluded_opt_out`` at
+the latest census they are on roll (a research opt-out kept them out of every figure).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-
 import duckdb
 import polars as pl
 
-from pipeline.rights.release_population import COUNTED, EXCLUDED, write_release_population
+from pipeline.releases.nightly_performance.measures import FAMILIES
+from pipeline.releases.nightly_performance.pupils import family_population
+from pipeline.releases.spec import Counted
+from pipeline.rights.release_population import COUNTED, EXCLUDED
 
 
-def population_statuses(
-    con: duckdb.DuckDBPyConnection, census_dates: Sequence[date]
-) -> pl.DataFrame:
-    """One row per pupil on any of ``census_dates``: upn, status and reference date."""
-    return con.sql(
-        f"""
-        WITH seen AS (
-            SELECT c.upn, c.census_date, bool_or(e.upn IS NOT NULL) AS eligible
-            FROM census AS c
-            LEFT JOIN statistics_eligible_census AS e
-              ON e.upn = c.upn AND e.census_date = c.census_date AND e.laestab = c.laestab
-            WHERE list_contains($dates, c.census_date) AND c.upn IS NOT NULL
-            GROUP BY c.upn, c.census_date
+def release_population(con: duckdb.DuckDBPyConnection, years: list[str]) -> pl.DataFrame:
+    """Every family's population in every one of ``years``: ``upn``, ``census_date`` and
+    whether the row is ``counted``."""
+    parts = [
+        family_population(con, family, year).select("upn", "census_date", "counted")
+        for family in FAMILIES
+        for year in years
+    ]
+    return pl.concat(parts)
+
+
+def population_statuses(con: duckdb.DuckDBPyConnection, counted: Counted) -> pl.DataFrame:
+    """One row per pupil of the release's population: ``upn``, ``status`` and
+    ``reference_date`` (module docstring)."""
+    years = sorted({p.academic_year for p in counted.detail})
+    rows = release_population(con, years)
+    latest_counted = pl.col("census_date").filter(pl.col("counted")).max()
+    return (
+        rows.group_by("upn")
+        .agg(
+            pl.col("counted").any().alias("any_counted"),
+            pl.coalesce(latest_counted, pl.col("census_date").max()).alias("reference_date"),
         )
-        SELECT upn,
-               CASE WHEN bool_or(eligible) THEN '{COUNTED}' ELSE '{EXCLUDED}' END AS status,
-               coalesce(max(census_date) FILTER (WHERE eligible), max(census_date))
-                   AS reference_date
-        FROM seen
-        GROUP BY upn
-        ORDER BY upn
-        """,
-        params={"dates": list(census_dates)},
-    ).pl()
-
-
-def record_performance_population(
-    con: duckdb.DuckDBPyConnection, *, release_id: str, flow: str, census_dates: Sequence[date]
-) -> dict[str, int]:
-    """Record the release's population by keyed hash; return the number of pupils per status."""
-    statuses = population_statuses(con, census_dates)
-    return write_release_population(con, release_id=release_id, flow=flow, statuses=statuses)
+        .select(
+            "upn",
+            pl.when(pl.col("any_counted"))
+            .then(pl.lit(COUNTED))
+            .otherwise(pl.lit(EXCLUDED))
+            .alias("status"),
+            "reference_date",
+        )
+        .sort("upn")
+    )

@@ -14,18 +14,19 @@ cell, so one call over nine independent populations would cost about nine times 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import polars as pl
 
-from disclosure import AuditReport, Profile, Protection, audit, protect
-from pipeline.aggregate.performance.requests import (
+from disclosure import AuditReport, Profile, Protection, audit, protect, published_cells_digest
+from pipeline.releases.nightly_performance.requests import (
     ACCOUNTABILITY_MINIMUM_COHORT,
     requested_cells,
 )
-from pipeline.aggregate.performance.tables import Population
+from pipeline.releases.nightly_performance.tables import Population
+from pipeline.releases.spec import Counted, Options, Protected
 
 Method = Literal["optimal", "modular", "heuristic"]
 DEFAULT_METHOD: Method = "heuristic"
@@ -58,17 +59,31 @@ def requests_for(population: Population, profile: Profile, minimum_cohort: int) 
     }
 
 
-def joint_audit(reports: Sequence[AuditReport], profile: Profile) -> AuditReport:
-    """The audit of all populations: passed only if each passed; every interval and failure."""
+def joint_audit(
+    reports: Sequence[AuditReport], cells: Sequence[Mapping[str, pl.DataFrame]], profile: Profile
+) -> AuditReport:
+    """The audit of all populations: passed only if each passed; every interval and failure;
+    the digest of every population's audited cells together. ``cells[i]`` are the published
+    cells (dimensions and ``published``) of the tables ``reports[i]`` audited: each must be
+    what that audit checked (its digest), else the joint audit fails."""
     intervals = [r.intervals for r in reports if r.intervals.height]
+    checked = [r.digest == published_cells_digest(c) for r, c in zip(reports, cells, strict=True)]
     return AuditReport(
-        passed=all(r.passed for r in reports),
+        passed=all(r.passed for r in reports) and all(checked),
         intervals=pl.concat(intervals, how="diagonal_relaxed")
         if intervals
         else reports[0].intervals,
         failures=[f for r in reports for f in r.failures],
         rounding_base=profile.rounding_base,
+        digest=published_cells_digest({k: v for c in cells for k, v in c.items()}),
     )
+
+
+def published_cells(frames: Mapping[str, pl.DataFrame], names: Sequence[str]) -> dict[str, Any]:
+    """The published cells of the named protected tables: a column per dimension and
+    ``published`` (``Protection.tables`` frames without their true values and statuses)."""
+    hidden = pl.exclude("value", "status", "reason", "published")
+    return {n: frames[n].select(hidden, pl.col("published")) for n in names}
 
 
 def protect_populations(
@@ -83,6 +98,7 @@ def protect_populations(
     frames: dict[str, pl.DataFrame] = {}
     summaries: dict[str, dict[str, Any]] = {}
     reports: list[AuditReport] = []
+    cells: list[dict[str, pl.DataFrame]] = []
     seconds: dict[str, float] = {}
     notes: list[str] = []
     methods: set[str] = set()
@@ -98,12 +114,13 @@ def protect_populations(
         frames.update(result.tables)
         summaries.update(result.summary())
         reports.append(result.audit)
+        cells.append(result.published_cells())
         notes += [f"{population.key}: {n}" for n in result.notes]
         methods.add(result.method)
     return PerformanceProtection(
         tables=frames,
         summaries=summaries,
-        audit=joint_audit(reports, profile),
+        audit=joint_audit(reports, cells, profile),
         method=", ".join(sorted(methods)),
         seconds=seconds,
         notes=tuple(notes),
@@ -115,9 +132,28 @@ def audit_populations(
 ) -> AuditReport:
     """The attacker's audit run afresh on what would be published, population by population
     (with each population's requested cells as requirements), joined."""
-    reports = []
+    reports, cells = [], []
     for population in populations:
         tables = list(population.tables)
         frames = {t.name: protection.tables[t.name] for t in tables}
         reports.append(audit(tables, frames, profile))
-    return joint_audit(reports, profile)
+        cells.append(published_cells(frames, [t.name for t in tables]))
+    return joint_audit(reports, cells, profile)
+
+
+def protect_tables(counted: Counted, profile: Profile, options: Options) -> Protected:
+    """Every population protected (:func:`protect_populations`, the method from ``options``,
+    default :data:`DEFAULT_METHOD`), then the attacker's audit run afresh on what would be
+    published (:func:`audit_populations`)."""
+    populations = counted.detail
+    protection = protect_populations(
+        populations, profile, method=options.get("method") or DEFAULT_METHOD
+    )
+    seconds = ", ".join(f"{k} {v} s" for k, v in protection.seconds.items())
+    return Protected(
+        protection=protection,
+        audit=audit_populations(populations, protection, profile),
+        summaries=protection.summaries,
+        method=protection.method,
+        facts=(("protection seconds", seconds),),
+    )

@@ -21,8 +21,10 @@ from typing import Any
 import polars as pl
 
 from disclosure import Dimension, Profile
-from pipeline.aggregate.performance.means import published_means
-from pipeline.aggregate.performance.measures import (
+from pipeline.release.published import CellSource, DerivedColumn, ReleaseTable
+from pipeline.release.rates import prevalence_derived_columns, with_prevalence
+from pipeline.releases.nightly_performance.means import published_means
+from pipeline.releases.nightly_performance.measures import (
     ACADEMIC_YEAR,
     BREAKDOWNS,
     COHORT_COLUMN,
@@ -34,15 +36,14 @@ from pipeline.aggregate.performance.measures import (
     Family,
     table_name,
 )
-from pipeline.aggregate.performance.protection import PerformanceProtection
-from pipeline.aggregate.performance.tables import (
+from pipeline.releases.nightly_performance.protection import PerformanceProtection
+from pipeline.releases.nightly_performance.tables import (
     LA_ONLY,
     OUTCOME_DIMENSION,
     Population,
     school_dimension,
 )
-from pipeline.release.rates import prevalence_derived_columns, with_prevalence
-from pipeline.release.writer import DerivedColumn, ReleaseTable
+from pipeline.releases.spec import Counted, Protected
 
 SUMMED = ("cells", "primary", "secondary")
 
@@ -131,6 +132,10 @@ def count_release_table(
         cells=cells,
         summary=_summary(populations, breakdown, protection, family.outcome_title, "counts"),
         derived=prevalence_derived_columns(COHORT_COLUMN),
+        sources=tuple(
+            CellSource(p.table_for(breakdown).name, {ACADEMIC_YEAR: p.academic_year})
+            for p in populations
+        ),
     )
 
 
@@ -182,6 +187,12 @@ def means_release_table(
         derived=tuple(
             DerivedColumn(m.column, m.kind, (m.numerator, COHORT_COLUMN)) for m in family.means
         ),
+        sources=tuple(
+            CellSource(
+                p.table_for(breakdown).name, {ACADEMIC_YEAR: p.academic_year, OUTCOME: TOTAL}
+            )
+            for p in populations
+        ),
     )
 
 
@@ -198,3 +209,8 @@ def performance_release_tables(
             tables.append(count_release_table(found, breakdown, protection, profile))
             tables.append(means_release_table(found, breakdown, protection, profile))
     return tables
+
+
+def release_tables(counted: Counted, protected: Protected, profile: Profile) -> list[ReleaseTable]:
+    """The published form of every protected table (:func:`performance_release_tables`)."""
+    return performance_release_tables(counted.detail, protected.protection, profile)

@@ -1,15 +1,16 @@
 """The pupils each performance statistic counts: results and absence joined to the census.
 
-A result or absence row of academic year ``Y`` is counted when its pupil is on the autumn
-census of ``Y`` (the latest census date that falls in ``Y``) *and* statistics-eligible there
-(``statistics_eligible_census``: no research opt-out in force at that census date). The
-pupil's characteristics (sex, Ever-6 FSM, SEN provision, first language, ethnicity) come
-from their single or main registration on that census; the school is the one the result or
-absence row names. Rows whose pupil is not on that census cannot be checked against the
-opt-out register and are not counted either; both exclusions are counted in
+A family's population in academic year ``Y`` is its result or absence rows of ``Y`` whose
+pupil is on roll with a single or main registration (enrolment status C or M) at the autumn
+census of ``Y`` (the latest census date that falls in ``Y``); a row is counted when its
+pupil is statistics-eligible there (``statistics_eligible_census``: no research opt-out in
+force at that census date). The pupil's characteristics (sex, Ever-6 FSM, SEN provision,
+first language, ethnicity) come from that registration; the school is the one the result or
+absence row names. Rows whose pupil is not on roll at that census cannot be checked against
+the opt-out register and are not counted either; both exclusions are counted in
 :class:`Exclusions`.
 
-The frames hold no identifier: the school, the pupil's categories, whether they meet the
+The counted frames hold no identifier: the school, the pupil's categories, whether they meet the
 family's outcome and the values its means average.
 """
 
@@ -21,9 +22,9 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from pipeline import codes
-from pipeline.aggregate.performance.measures import ABSENCE, KS2, KS4, MET, NOT_MET, Family
-from pipeline.errors import PupilstatsError
+from pipeline.releases.nightly_performance.measures import ABSENCE, KS2, KS4, MET, NOT_MET, Family
+from schema import codes
+from schema.errors import PupilstatsError
 
 _YEAR_OF = "CASE WHEN month({d}) >= 9 THEN year({d}) ELSE year({d}) - 1 END"  # academic year start
 _LABEL = "printf('%d/%02d', {y}, ({y} + 1) % 100)"
@@ -35,41 +36,32 @@ GROUP BY y
 """
 """The autumn census of each academic year: the latest census date that falls in it."""
 
-_COUNTED = """
+_POPULATION = """
 WITH year_census AS ({year_census}),
 results AS (SELECT * FROM {table} WHERE academic_year = $year{only}),
-eligible AS (
-    SELECT e.upn, e.sex, e.fsm6, e.sen_provision, e.first_language, e.ethnicity
-    FROM statistics_eligible_census AS e
-    JOIN year_census AS y ON y.census_date = e.census_date AND y.academic_year = $year
-    WHERE e.enrolment_status IN ('C', 'M')
-)
-SELECT r.laestab AS school, e.sex, e.fsm6, e.sen_provision, e.first_language, e.ethnicity,
-       {values}
-FROM results AS r
-JOIN eligible AS e USING (upn)
-ORDER BY r.laestab
-"""
-
-_EXCLUSIONS = """
-WITH year_census AS ({year_census}),
-results AS (SELECT * FROM {table} WHERE academic_year = $year{only}),
-on_census AS (
-    SELECT DISTINCT c.upn FROM census AS c
+on_roll AS (
+    SELECT c.upn, c.census_date, c.sex, c.fsm6, c.sen_provision, c.first_language, c.ethnicity,
+           EXISTS (
+               SELECT 1 FROM statistics_eligible_census AS e
+               WHERE e.upn = c.upn AND e.census_date = c.census_date AND e.laestab = c.laestab
+           ) AS counted
+    FROM census AS c
     JOIN year_census AS y ON y.census_date = c.census_date AND y.academic_year = $year
-),
-eligible AS (
-    SELECT DISTINCT e.upn FROM statistics_eligible_census AS e
-    JOIN year_census AS y ON y.census_date = e.census_date AND y.academic_year = $year
-    WHERE e.enrolment_status IN ('C', 'M')
+    WHERE on_roll(c.enrolment_status)
 )
-SELECT count(*) AS rows,
-       count(*) FILTER (WHERE r.upn IN (SELECT upn FROM eligible)) AS counted,
-       count(*) FILTER (WHERE r.upn IN (SELECT upn FROM on_census)
-                        AND r.upn NOT IN (SELECT upn FROM eligible)) AS opted_out,
-       count(*) FILTER (WHERE r.upn NOT IN (SELECT upn FROM on_census)) AS not_on_census
+SELECT r.upn, o.census_date, r.laestab AS school, o.sex, o.fsm6, o.sen_provision,
+       o.first_language, o.ethnicity, o.counted, {values}
 FROM results AS r
+JOIN on_roll AS o USING (upn)
 """
+"""The population of a family in a year (module docstring): one row per result (absence:
+enrolment) whose pupil is on roll at the year's autumn census, with the pupil's
+characteristics there and whether they are counted. The one definition of who a
+performance statistic is about: the tables count the ``counted`` rows
+(:func:`counted_pupils`) and the subject access record lists every pupil
+(``population.population_statuses``)."""
+
+_ROWS = "SELECT count(*) FROM {table} WHERE academic_year = $year{only}"
 
 _VALUES: dict[str, tuple[str, str, str]] = {
     KS2.name: (
@@ -123,7 +115,11 @@ def counted_pupils(
     """One row per counted result (absence: enrolment) of ``family`` in ``academic_year``:
     ``school``, the breakdown columns (``sex``, ``disadvantaged``, ``sen_provision``,
     ``eal``, ``ethnic_group``), ``outcome`` (met / not_met) and the means' value columns."""
-    frame = con.sql(_query(_COUNTED, family), params={"year": academic_year}).pl()
+    frame = (
+        family_population(con, family, academic_year)
+        .filter(pl.col("counted"))
+        .sort("school", maintain_order=True)
+    )
     value_columns = [m.numerator for m in family.means] + [
         m.denominator for m in family.means if m.denominator
     ]
@@ -141,12 +137,23 @@ def counted_pupils(
     )
 
 
+def family_population(
+    con: duckdb.DuckDBPyConnection, family: Family, academic_year: str
+) -> pl.DataFrame:
+    """The family's population in ``academic_year`` (``_POPULATION``), with the pupils' UPNs:
+    it stays on the store's side (counting drops them, the record keys them)."""
+    return con.sql(_query(_POPULATION, family), params={"year": academic_year}).pl()
+
+
 def exclusions(con: duckdb.DuckDBPyConnection, family: Family, academic_year: str) -> Exclusions:
     """How many of the year's rows were counted and why the others were not."""
-    rows, counted, opted_out, missing = con.sql(
-        _query(_EXCLUSIONS, family), params={"year": academic_year}
-    ).fetchall()[0]
-    return Exclusions(family.name, academic_year, rows, counted, opted_out, missing)
+    rows = con.sql(_query(_ROWS, family), params={"year": academic_year}).fetchall()[0][0]
+    population = family_population(con, family, academic_year)
+    counted = int(population["counted"].sum())
+    opted_out = population.height - counted
+    return Exclusions(
+        family.name, academic_year, rows, counted, opted_out, rows - population.height
+    )
 
 
 def census_date_of(con: duckdb.DuckDBPyConnection, academic_year: str) -> date | None:

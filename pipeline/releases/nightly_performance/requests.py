@@ -1,6 +1,6 @@
 """Cells the performance release asks the disclosure engine to suppress, whatever their value.
 
-* The accountability limit (shared/domain.md: DfE performance tables suppress results of
+* The accountability limit (docs/domain.md, "DfE": performance tables suppress results of
   cohorts under 6 at institution level): in every by-school table, a school's cell (a school,
   or a group of its pupils) whose cohort is 1 to ``minimum_cohort - 1`` has its cohort and
   both outcome cells requested, so the school's result, percentage and means show ``c``.
@@ -22,8 +22,8 @@ import numpy as np
 import polars as pl
 
 from disclosure import Table
-from pipeline.aggregate.performance.means import pupils_column
-from pipeline.aggregate.performance.measures import OUTCOME, SCHOOL, TOTAL, Family
+from pipeline.releases.nightly_performance.means import pupils_column
+from pipeline.releases.nightly_performance.measures import OUTCOME, SCHOOL, TOTAL, Family
 
 ACCOUNTABILITY_MINIMUM_COHORT = 6
 """DfE performance tables: cohorts under 6 are suppressed at school level."""

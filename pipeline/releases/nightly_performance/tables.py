@@ -16,15 +16,17 @@ populations (KS2, KS4, absence; each year) are different pupils and share no cel
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 import polars as pl
 
-from disclosure import Dimension, Table
-from pipeline.aggregate.performance.means import cell_sums
-from pipeline.aggregate.performance.measures import (
+from disclosure import Dimension, Profile, Table
+from pipeline.consent import opt_out_summary
+from pipeline.releases.nightly_performance.means import cell_sums
+from pipeline.releases.nightly_performance.measures import (
     BREAKDOWNS,
     FAMILIES,
     OUTCOME,
@@ -36,14 +38,16 @@ from pipeline.aggregate.performance.measures import (
     table_name,
     year_code,
 )
-from pipeline.aggregate.performance.pupils import (
+from pipeline.releases.nightly_performance.pupils import (
     Exclusions,
     census_date_of,
     check_schools_known,
     counted_pupils,
     exclusions,
 )
-from pipeline.errors import PupilstatsError
+from pipeline.releases.nightly_performance.years import release_years
+from pipeline.releases.spec import Counted, Options
+from schema.errors import PupilstatsError
 
 OUTCOME_DIMENSION = Dimension.flat(OUTCOME, OUTCOMES, total=TOTAL)
 LA_ONLY = Dimension.flat(SCHOOL, (), total=TOTAL)
@@ -144,3 +148,37 @@ def performance_populations(
     """Every family in every year that counts someone, family by family, oldest year first."""
     found = [build_population(con, family, year) for family in families for year in years]
     return [p for p in found if p is not None]
+
+
+def count(
+    con: duckdb.DuckDBPyConnection, period: str | None, profile: Profile, options: Options
+) -> Counted:
+    """Every family in the academic year ``period`` (default: the latest with data) and the
+    two before it, counted from statistics-eligible pupils; the run summary's figures are
+    the census rows research opt-outs kept out and, per population, who was counted."""
+    years = release_years(con, period)
+    populations = performance_populations(con, years)
+    census_dates = sorted({p.census_date for p in populations})
+    excluded = sum(opt_out_summary(con, d).excluded_rows for d in census_dates)
+    return Counted(
+        period=years[-1],
+        reference_date=max(census_dates),
+        facts=(("census rows excluded by research opt-outs", excluded),),
+        detail=populations,
+        census_dates=tuple(census_dates),
+        details_markdown=exclusions_markdown(populations),
+    )
+
+
+def exclusions_markdown(populations: Sequence[Population]) -> str:
+    """Per population (family and year): rows, counted, opted out, not on the census."""
+    lines = [
+        "| family | year | rows | counted | opted out | not on census |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {p.family.name} | {p.academic_year} | {p.exclusions.rows} | {p.exclusions.counted} "
+        f"| {p.exclusions.opted_out} | {p.exclusions.not_on_census} |"
+        for p in populations
+    ]
+    return "\n".join(lines) + "\n"

@@ -6,23 +6,13 @@ for it. Years are labelled as the results files label them (``2025/26``).
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 
-from pipeline.aggregate.performance.pupils import YEAR_CENSUS_SQL
-from pipeline.errors import PupilstatsError
+from pipeline.releases import periods
+from pipeline.releases.nightly_performance.pupils import YEAR_CENSUS_SQL
+from schema.errors import PupilstatsError
 
 TREND_YEARS = 3
-_LABEL = re.compile(r"^(\d{4})/(\d{2})$")
-
-
-def check_academic_year(label: str) -> str:
-    """``label`` if it is a valid academic year such as ``2025/26``, else a clear error."""
-    match = _LABEL.match(label)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-        raise PupilstatsError(f"academic year must look like 2025/26, not {label!r}")
-    return label
 
 
 def years_with_data(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -52,7 +42,7 @@ def release_years(
                 "academic year: load a borough's files first"
             )
         academic_year = available[-1]
-    check_academic_year(academic_year)
+    academic_year = periods.academic_year(academic_year)
     if academic_year not in available:
         raise PupilstatsError(
             f"no KS2, KS4 or absence rows with a census for {academic_year}; years with data: "

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import polars as pl
 
-from disclosure import Dimension
+from disclosure import AuditReport, Dimension, published_cells_digest
 from pipeline.profiles import load_profile
-from pipeline.release.writer import DerivedColumn, ReleaseTable, write_release
+from pipeline.release.published import DerivedColumn, ReleaseTable, audited_cells
+from pipeline.release.writer import write_release
 
 SCHOOLS = {"3592001": "primary", "3592002": "primary", "3592003": "primary", "4592001": "secondary"}
 NAMES = {
@@ -163,34 +164,46 @@ def write_synthetic_release(
         f"{code},{100001 + i},{NAMES[code]},{phase}\n"
         for i, (code, phase) in enumerate(SCHOOLS.items())
     )
+    tables = [
+        _fsm_table(),
+        _expected_table("ks2_expected_sex", SCHOOL, SEX, rng),
+        _expected_table("ks2_expected_eal", LA_ONLY, EAL, rng),
+        _means_table(
+            "ks4_attainment_sex",
+            "ks4",
+            {
+                "average_attainment8": ("mean", 30, 60, 1),
+                "average_progress8": ("mean", -0.6, 0.6, 2),
+            },
+            "KS4: average Attainment 8 and Progress 8, by sex",
+            rng,
+        ),
+        _means_table(
+            "absence_rate_sex",
+            "absence",
+            {"overall_absence_rate": ("rate", 4, 9, 1)},
+            "Absence: overall absence rate, by sex",
+            rng,
+        ),
+    ]
     return write_release(
         releases_dir=releases_dir,
         flow=flow,
         reference_date="2024-10-03",
         profile=load_profile("dfe"),
-        tables=[
-            _fsm_table(),
-            _expected_table("ks2_expected_sex", SCHOOL, SEX, rng),
-            _expected_table("ks2_expected_eal", LA_ONLY, EAL, rng),
-            _means_table(
-                "ks4_attainment_sex",
-                "ks4",
-                {
-                    "average_attainment8": ("mean", 30, 60, 1),
-                    "average_progress8": ("mean", -0.6, 0.6, 2),
-                },
-                "KS4: average Attainment 8 and Progress 8, by sex",
-                rng,
-            ),
-            _means_table(
-                "absence_rate_sex",
-                "absence",
-                {"overall_absence_rate": ("rate", 4, 9, 1)},
-                "Absence: overall absence rate, by sex",
-                rng,
-            ),
-        ],
+        tables=tables,
         inputs=[],
-        audit={"passed": True, "failures": 0},
+        audit=hand_audit(tables),
         documents={"schools.csv": schools},
+    )
+
+
+def hand_audit(tables: list[ReleaseTable]) -> AuditReport:
+    """A passed audit over exactly the cells of ``tables`` (their digest): the dashboard reads
+    releases, so these tables are made by hand with known figures, not protected."""
+    return AuditReport(
+        passed=True,
+        intervals=pl.DataFrame(),
+        failures=[],
+        digest=published_cells_digest(audited_cells(tables)),
     )

@@ -34,7 +34,7 @@ FORBIDDEN = (
     "flows",
     "pipeline.store",
     "pipeline.load",
-    "pipeline.aggregate",
+    "pipeline.releases",
     "pipeline.rights",
     "pipeline.synthetic",
     "pipeline.health",
@@ -86,7 +86,7 @@ def test_no_dashboard_module_imports_anything_that_opens_the_store() -> None:
         for name in _imports(module):
             assert not name.startswith(FORBIDDEN), f"{module.name} imports {name}"
             assert not name.startswith("pipeline.") or name.startswith(
-                ("pipeline.dashboard", "pipeline.errors", "pipeline.atomic_files")
+                ("pipeline.dashboard", "schema.errors", "pipeline.atomic_files")
             ), f"{module.name} imports {name}"
 
 

@@ -18,11 +18,11 @@ import polars as pl
 import pytest
 
 from expectations.limits import QualityLimits
-from pipeline.errors import BatchRejected, InputFileError
 from pipeline.load.check import check_file
 from pipeline.load.commit import commit_staged
 from pipeline.load.staging import stage_file
 from pipeline.store import open_store
+from schema.errors import BatchRejected, InputFileError
 
 CORPUS = Path(__file__).parents[2] / "data" / "bad"
 MANIFEST: dict[str, dict[str, Any]] = tomllib.loads((CORPUS / "EXPECTED.toml").read_text())

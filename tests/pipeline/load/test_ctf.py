@@ -8,10 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.errors import InputFileError
 from pipeline.load.ctf import read_ctf
 from pipeline.load.parse import parse_rows
-from pipeline.schema import CENSUS
+from schema.errors import InputFileError
+from schema.inputs import CENSUS
 
 CORPUS = Path(__file__).parents[2] / "data" / "bad"
 VALID = CORPUS / "census_ctf_valid.xml"

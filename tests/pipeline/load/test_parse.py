@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipeline.load.parse import parse_rows
-from pipeline.schema import CENSUS, CONSENT
+from schema.inputs import CENSUS, CONSENT
 
 
 def consent_rows(**overrides: list[str]) -> pl.DataFrame:

@@ -7,9 +7,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.errors import InputFileError
-from pipeline.load.reader import LINE, read_rows
-from pipeline.schema import ABSENCE
+from pipeline.load.reader import read_rows
+from schema.errors import InputFileError
+from schema.inputs import ABSENCE, LINE
 
 HEADER = "academic_year,upn,laestab,possible_sessions,authorised_absence,unauthorised_absence"
 ROW = "2025/26,B801200005001,3592001,320,10,2"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipeline.errors import ReleaseRefused
 from pipeline.release.guard import refuse_identifiers
+from schema.errors import ReleaseRefused
 
 
 def test_published_counts_pass() -> None:

@@ -9,13 +9,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from disclosure import DFE, Dimension
-from pipeline.errors import ReleaseRefused
+from disclosure import DFE, AuditFailure, AuditReport, Dimension, published_cells_digest
 from pipeline.release import writer
 from pipeline.release.manifest import InputDigest
-from pipeline.release.writer import DerivedColumn, ReleaseTable, write_release
+from pipeline.release.published import DerivedColumn, ReleaseTable, audited_cells
+from pipeline.release.writer import write_release
+from schema.errors import ReleaseRefused
 
-PASSED = {"passed": True, "failures": 0}
 SCHOOL = Dimension.from_levels(
     "school",
     pl.DataFrame({"phase": ["primary", "primary"], "laestab": ["3592001", "3592002"]}),
@@ -44,7 +44,25 @@ def table(name: str = "pupils_by_sex", **changes: object) -> ReleaseTable:
     return ReleaseTable(**fields)  # type: ignore[arg-type]
 
 
-def release(tmp_path: Path, tables: list[ReleaseTable], audit: dict = PASSED, **kw) -> Path:
+def audited(tables: list[ReleaseTable], failures: int = 0) -> AuditReport:
+    """The verdict of an audit over exactly the cells of ``tables`` (their digest): these
+    tests are about writing, so the tables are made by hand rather than protected."""
+    failed = [
+        AuditFailure(str(i), (tables[0].name,), 1, "primary", 1.0, 1.0, "frequency")
+        for i in range(failures)
+    ]
+    return AuditReport(
+        passed=not failed,
+        intervals=pl.DataFrame(),
+        failures=failed,
+        digest=published_cells_digest(audited_cells(tables)),
+    )
+
+
+def release(
+    tmp_path: Path, tables: list[ReleaseTable], audit: AuditReport | None = None, **kw
+) -> Path:
+    audit = audit or audited(tables)
     return write_release(
         releases_dir=tmp_path / "releases",
         flow="test-flow",
@@ -86,7 +104,7 @@ def test_release_holds_tables_manifest_and_documents(tmp_path: Path) -> None:
     readme = manifest["documents"][0]
     assert readme["file"] == "README.md"
     assert readme["sha256"] == hashlib.sha256(b"# For the recipient\n").hexdigest()
-    assert manifest["audit"] == PASSED
+    assert manifest["audit"] == audited([table()]).as_dict()
 
 
 def test_derived_columns_are_written_and_described(tmp_path: Path) -> None:
@@ -103,7 +121,7 @@ def test_derived_columns_are_written_and_described(tmp_path: Path) -> None:
 
 def test_a_failed_audit_releases_nothing(tmp_path: Path) -> None:
     with pytest.raises(ReleaseRefused, match="audit did not pass"):
-        release(tmp_path, [table()], audit={"passed": False, "failures": 2})
+        release(tmp_path, [table()], audit=audited([table()], failures=2))
     assert not (tmp_path / "releases").exists() or not any((tmp_path / "releases").iterdir())
 
 
@@ -129,7 +147,7 @@ def test_a_summary_with_sums_of_hidden_values_is_refused(tmp_path: Path) -> None
 def test_columns_must_match_the_declared_dimensions(tmp_path: Path) -> None:
     wrong = table(cells=pl.DataFrame({"school": ["Total"], "pupils": ["40"]}))
     with pytest.raises(ReleaseRefused, match="expected"):
-        release(tmp_path, [wrong])
+        release(tmp_path, [wrong], audit=audited([table()]))
 
 
 def test_a_crash_while_writing_leaves_no_partial_release(

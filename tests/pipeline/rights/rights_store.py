@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import duckdb
+import polars as pl
 from stdnum.gb import upn as stdnum_upn
 
-from pipeline.schema import CENSUS
+from pipeline.rights.release_population import COUNTED, EXCLUDED, PopulationRecord
+from schema.inputs import CENSUS
 
 CENSUS_DATE = date(2025, 10, 2)
 SCHOOL = "3594001"
@@ -69,3 +72,27 @@ def insert_pupils(
     for pupil in pupils:
         row = census_row(pupil, census_date)
         con.execute(f"INSERT INTO census VALUES ({placeholders})", list(row.values()))
+
+
+def record_census_population(
+    con: duckdb.DuckDBPyConnection, release_id: str, flow: str, census_date: date
+) -> None:
+    """Record a published release whose population is every pupil on the census of
+    ``census_date``: counted unless a research opt-out keeps them out of statistics."""
+    statuses = con.sql(
+        f"""
+        SELECT c.upn,
+               CASE WHEN bool_or(e.upn IS NOT NULL) THEN '{COUNTED}' ELSE '{EXCLUDED}' END
+                   AS status,
+               c.census_date AS reference_date
+        FROM census AS c
+        LEFT JOIN statistics_eligible_census AS e
+          ON e.upn = c.upn AND e.census_date = c.census_date AND e.laestab = c.laestab
+        WHERE c.census_date = ?
+        GROUP BY c.upn, c.census_date
+        """,
+        params=[census_date],
+    ).pl()
+    record = PopulationRecord(con, flow, statuses.with_columns(pl.col("reference_date")))
+    record.prepare(release_id, Path(release_id))
+    record.confirm(release_id)

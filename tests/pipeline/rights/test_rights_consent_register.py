@@ -11,8 +11,7 @@ import pytest
 from rights_store import CENSUS_DATE, Pupil, insert_pupils, make_upn
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.errors import PupilstatsError
+from cli import app
 from pipeline.rights.consent_register import (
     Instruction,
     Withdrawal,
@@ -22,6 +21,7 @@ from pipeline.rights.consent_register import (
 )
 from pipeline.rights.restriction import InstructionRefused
 from pipeline.store import open_store
+from schema.errors import PupilstatsError
 
 OPT_OUT = "research_opt_out"
 runner = CliRunner()

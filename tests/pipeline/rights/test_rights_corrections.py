@@ -12,13 +12,13 @@ import pytest
 from rights_store import CENSUS_DATE, SCHOOL, Pupil, insert_pupils, make_upn
 from typer.testing import CliRunner
 
-from pipeline.aggregate.funding import funding_tables
-from pipeline.cli import app
-from pipeline.errors import PupilstatsError
+from cli import app
+from pipeline.releases.funding_round.tables import funding_tables
 from pipeline.rights.corrections import correct_field, erase_pupil
-from pipeline.rights.pupil_keys import pupil_key, store_key
 from pipeline.rights.subject_access import rows_held
 from pipeline.store import open_store
+from pipeline.store.pupil_keys import pupil_key, store_key
+from schema.errors import PupilstatsError
 
 runner = CliRunner()
 PUPILS = [Pupil(make_upn(i), date(2011, 1, 1) + timedelta(days=7 * i)) for i in range(1, 11)]

@@ -7,14 +7,13 @@ from pathlib import Path
 
 from rights_store import CENSUS_DATE, Pupil, insert_pupils, make_upn
 
-from disclosure import audit, protect
-from flows.tasks.release import write_protected_release
-from pipeline.aggregate.funding import funding_tables
+from flows.tasks.release import count_release, protect_release, publish_release
 from pipeline.profiles import load_profile
+from pipeline.releases.registry import release_spec
 from pipeline.rights.consent_register import Instruction, record_instruction
-from pipeline.rights.pupil_keys import pupil_key, store_key
 from pipeline.rights.subject_access import subject_access_bundle
 from pipeline.store import open_store
+from pipeline.store.pupil_keys import pupil_key, store_key
 
 PUPILS = [
     Pupil(make_upn(i), date(2011, 1, 1) + timedelta(days=5 * i), nc_year="9") for i in range(40)
@@ -24,23 +23,15 @@ OPTED_OUT = PUPILS[0].upn
 
 def test_release_records_counted_and_excluded_pupils(store_path: Path, tmp_path: Path) -> None:
     profile = load_profile("dfe")
+    spec = release_spec("funding-round")
     with open_store(store_path) as con:
         insert_pupils(con, PUPILS)
         on = date(2025, 9, 1)
         record_instruction(con, Instruction(OPTED_OUT, "research_opt_out", "parent", on, on, "L"))
-        tables = funding_tables(con, CENSUS_DATE)
-    protection = protect(tables, profile)
-    release = write_protected_release.fn(
-        db_path=store_path,
-        releases_dir=tmp_path / "releases",
-        flow="funding-round",
-        reference_date=CENSUS_DATE,
-        profile=profile,
-        tables=tables,
-        protection=protection,
-        report=audit(tables, protection, profile),
-        inputs=["schools", "census", "consent"],
-        measure="pupils",
+    counted = count_release.fn(spec, store_path, CENSUS_DATE.isoformat(), profile, {})
+    protected = protect_release.fn(spec, counted, profile, {})
+    release = publish_release.fn(
+        spec, store_path, tmp_path / "releases", counted, protected, profile
     )
     with open_store(store_path) as con:
         rows = con.execute(

@@ -7,16 +7,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-from rights_store import CENSUS_DATE, Pupil, insert_pupils, make_upn
+from rights_store import CENSUS_DATE, Pupil, insert_pupils, make_upn, record_census_population
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from cli import app
 from pipeline.rights.consent_register import Instruction, record_instruction
-from pipeline.rights.pupil_keys import pupil_key, store_key
-from pipeline.rights.release_population import record_release_population
 from pipeline.rights.retention import apply_retention, load_schedule
 from pipeline.rights.subject_access import rows_held
 from pipeline.store import open_store
+from pipeline.store.pupil_keys import pupil_key, store_key
 
 AS_OF = date(2025, 10, 10)
 EXPIRED = Pupil(make_upn(1), date(2000, 10, 10), nc_year="13")  # 25 on AS_OF
@@ -32,7 +31,7 @@ def fill_store(con: duckdb.DuckDBPyConnection) -> None:
             EXPIRED.upn, "research_opt_out", "young_person", date(2019, 1, 1), date(2019, 1, 1), "Y"
         ),
     )
-    record_release_population(con, release_id="r1", flow="f", reference_date=CENSUS_DATE)
+    record_census_population(con, "r1", "f", CENSUS_DATE)
     for measured in (date(2015, 10, 10), date(2015, 10, 11), date(2020, 6, 1)):
         con.execute(
             "INSERT INTO ncmp VALUES ('2015/16', ?, '3594001', 'R', ?, 110.0, 19.0)",

@@ -9,17 +9,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from rights_store import CENSUS_DATE, Pupil, insert_pupils, make_upn
+from rights_store import CENSUS_DATE, Pupil, insert_pupils, make_upn, record_census_population
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.errors import PupilstatsError
+from cli import app
 from pipeline.rights.consent_register import Instruction, record_instruction
 from pipeline.rights.corrections import correct_field
-from pipeline.rights.pupil_keys import pupil_key, store_key
-from pipeline.rights.release_population import record_release_population
 from pipeline.rights.subject_access import subject_access_bundle, write_sar_bundle
 from pipeline.store import open_store
+from pipeline.store.pupil_keys import pupil_key, store_key
+from schema.errors import PupilstatsError
 
 SUBJECT = make_upn(1)
 OTHER = make_upn(2)
@@ -49,9 +48,7 @@ def fill_store(con: duckdb.DuckDBPyConnection) -> None:
         ),
     )
     correct_field(con, SUBJECT, "census", "postcode", "WN2 2BB", "parent reported a move")
-    record_release_population(
-        con, release_id="funding-round-test", flow="funding-round", reference_date=CENSUS_DATE
-    )
+    record_census_population(con, "funding-round-test", "funding-round", CENSUS_DATE)
     # a table added after the rights code was written is covered too
     con.execute("CREATE TABLE later_input (pupil VARCHAR, score BIGINT)")
     con.execute("INSERT INTO later_input VALUES (?, 5), (?, 6)", [SUBJECT, OTHER])

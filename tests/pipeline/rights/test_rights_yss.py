@@ -15,13 +15,13 @@ import pytest
 from rights_store import Pupil, insert_pupils, make_upn
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.errors import PupilstatsError, ReleaseRefused
+from cli import app
 from pipeline.release.guard import refuse_identifiers
 from pipeline.rights.consent_register import Instruction, record_instruction
 from pipeline.rights.yss import NAME_ADDRESS_DOB, load_share_spec, write_yss_extract
 from pipeline.settings import Settings
 from pipeline.store import open_store
+from schema.errors import PupilstatsError, ReleaseRefused
 
 ON = date(2026, 1, 15)
 RESTRICTION = "parental_restriction"

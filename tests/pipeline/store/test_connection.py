@@ -5,8 +5,8 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from pipeline.schema import INPUTS
 from pipeline.store import open_store
+from schema.inputs import INPUTS
 
 
 def test_store_is_owner_only_and_has_every_table(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Independent checks of synthetic input frames against ``pipeline.schema``.
+"""Independent checks of synthetic input frames against ``schema.inputs``.
 
 Each function returns a list of problems (empty when the frame passes), so a test can
 show every problem at once and run the same checks on a clean borough and on the clean
@@ -12,8 +12,8 @@ from datetime import date
 import polars as pl
 from stdnum.gb import upn as stdnum_upn
 
-from pipeline import codes
-from pipeline.schema import INPUTS
+from schema import codes
+from schema.inputs import INPUTS
 
 NC_INDEX = {year: i for i, year in enumerate(codes.NC_YEARS)}
 

@@ -15,11 +15,11 @@ from stdnum.gb import upn as stdnum_upn
 from synthetic_checks import NC_INDEX, age_on_august_31, all_problems
 
 from pipeline.load.parse import parse_rows
-from pipeline.load.reader import LINE, read_rows
-from pipeline.schema import INPUTS
+from pipeline.load.reader import read_rows
 from pipeline.synthetic import SyntheticBorough, generate_borough, write_borough
 from pipeline.synthetic import defects as kinds
 from pipeline.synthetic.writer import DEFECTS_FILE
+from schema.inputs import INPUTS, LINE
 
 PARSER_KINDS = {kinds.NOT_A_DATE, kinds.NOT_A_BOOLEAN, kinds.NOT_A_WHOLE_NUMBER}
 UPN_SHAPE = re.compile(r"^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$")

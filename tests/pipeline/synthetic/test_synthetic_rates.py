@@ -12,9 +12,9 @@ import polars as pl
 import pytest
 from synthetic_checks import all_problems
 
-from pipeline import codes
 from pipeline.synthetic import SyntheticBorough, generate_borough, write_borough
 from pipeline.synthetic.bmi_reference import bmi_z
+from schema import codes
 
 PUPILS = 48_000
 OBESE_Z = 1.6449  # 95th centile

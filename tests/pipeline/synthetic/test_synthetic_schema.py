@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from synthetic_checks import all_problems, census_problems
 
-from pipeline.schema import INPUTS
 from pipeline.synthetic import SyntheticBorough, generate_borough
 from pipeline.synthetic.academic_calendar import add_years, age_on
+from schema.inputs import INPUTS
 
 CENSUS_DATE = date(2025, 10, 2)
 

@@ -11,7 +11,6 @@ import polars as pl
 import pytest
 
 from disclosure import Dimension, Protection, Table
-from pipeline.aggregate.health import CATEGORY, SCHOOL_YEAR, SEX
 from pipeline.health.classification import (
     HEALTHY,
     OBESITY_NOT_SEVERE,
@@ -19,9 +18,10 @@ from pipeline.health.classification import (
     SEVERE_OBESITY,
     UNDERWEIGHT,
 )
-from pipeline.health.protection import protect_health_tables
 from pipeline.load.inputs import commit_inputs, find_input_files, stage_inputs
 from pipeline.profiles import load_profile
+from pipeline.releases.ccg_health.protection import protect_health_tables
+from pipeline.releases.ccg_health.tables import CATEGORY, SCHOOL_YEAR, SEX
 from pipeline.store import open_store
 from pipeline.synthetic import generate_borough, write_borough
 

@@ -10,23 +10,21 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.errors import PupilstatsError
-from pipeline.health.measurements import (
-    academic_year_bounds,
-    classification_load_id,
-    classified_year,
-    measurement_reference_date,
-)
-from pipeline.health.population import (
+from pipeline.releases.ccg_health.measurements import classified_year, measurement_reference_date
+from pipeline.releases.ccg_health.population import (
     COUNTED,
     EXCLUDED,
     HELD_BACK,
+    classification_load_id,
+    health_population_statuses,
     measured_population,
-    record_health_population,
 )
+from pipeline.releases.periods import academic_year_bounds
 from pipeline.rights.consent_register import Instruction, record_instruction
+from pipeline.rights.release_population import PopulationRecord
 from pipeline.store import open_store
-from tests.pipeline.health.conftest import ACADEMIC_YEAR, LoadedBorough
+from schema.errors import PupilstatsError
+from tests.pipeline.releases.ccg_health.conftest import ACADEMIC_YEAR, LoadedBorough
 
 
 @pytest.fixture
@@ -65,14 +63,13 @@ def test_the_population_record_names_children_by_keyed_hash_with_their_status(
 ) -> None:
     with open_store(store) as con:
         year = classified_year(con, ACADEMIC_YEAR)
-        counts = record_health_population(
-            con,
-            release_id="ccg-health-test",
-            flow="ccg-health",
-            academic_year=ACADEMIC_YEAR,
-            census_date=year.census_date,
-            reference_date=year.reference_date,
+        statuses = health_population_statuses(
+            con, ACADEMIC_YEAR, year.census_date, year.reference_date
         )
+        record = PopulationRecord(con, "ccg-health", statuses)
+        record.prepare("ccg-health-test", store.parent / "ccg-health-test")
+        record.confirm("ccg-health-test")
+        counts = record.counts()
         rows = con.sql(
             "SELECT pupil_key, status FROM release_population WHERE release_id = 'ccg-health-test'"
         ).pl()

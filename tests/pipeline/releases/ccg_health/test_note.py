@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.health.recipient_note import health_note
 from pipeline.profiles import load_profile
+from pipeline.releases.ccg_health.note import health_note
 
 
 def test_the_note_names_tables_rules_symbols_and_dates() -> None:

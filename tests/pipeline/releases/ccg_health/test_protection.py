@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 
 from disclosure import Dimension, Table, audit
-from pipeline.health.protection import JOINT_MAX_CODES, layout, protect_health_tables
 from pipeline.profiles import load_profile
-from tests.pipeline.health.conftest import Protected, synthetic_tables
+from pipeline.releases.ccg_health.protection import JOINT_MAX_CODES, layout, protect_health_tables
+from tests.pipeline.releases.ccg_health.conftest import Protected, synthetic_tables
 
 NHS = load_profile("nhs")
 

@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 
 from disclosure import Protection, Table
-from pipeline.health.publication import MEASURE, health_release_tables
-from pipeline.release.writer import ReleaseTable
-from tests.pipeline.health.conftest import Protected
+from pipeline.release.published import ReleaseTable
+from pipeline.releases.ccg_health.publication import MEASURE, health_release_tables
+from tests.pipeline.releases.ccg_health.conftest import Protected
 
 Z = 1.959963984540054
 

@@ -19,24 +19,24 @@ import pytest
 from stdnum.gb import upn as stdnum_upn
 
 from disclosure import Table
-from pipeline.aggregate.performance import (
+from pipeline.profiles import load_profile
+from pipeline.releases.nightly_performance import (
     performance_populations,
     protect_populations,
     release_years,
 )
-from pipeline.aggregate.performance.means import published_means
-from pipeline.aggregate.performance.measures import ABSENCE, BREAKDOWNS, KS2, KS4, Breakdown
-from pipeline.aggregate.performance.pupils import counted_pupils
-from pipeline.aggregate.performance.requests import requested_cells
-from pipeline.aggregate.performance.tables import Population
-from pipeline.errors import PupilstatsError
-from pipeline.profiles import load_profile
+from pipeline.releases.nightly_performance.means import published_means
+from pipeline.releases.nightly_performance.measures import ABSENCE, BREAKDOWNS, KS2, KS4, Breakdown
+from pipeline.releases.nightly_performance.pupils import counted_pupils
+from pipeline.releases.nightly_performance.requests import requested_cells
+from pipeline.releases.nightly_performance.tables import Population
 from pipeline.rights.consent_register import Instruction, record_instruction
-from pipeline.schema import ABSENCE as ABSENCE_INPUT
-from pipeline.schema import CENSUS, SCHOOLS
-from pipeline.schema import KS2 as KS2_INPUT
-from pipeline.schema import KS4 as KS4_INPUT
 from pipeline.store import open_store
+from schema.errors import PupilstatsError
+from schema.inputs import ABSENCE as ABSENCE_INPUT
+from schema.inputs import CENSUS, SCHOOLS
+from schema.inputs import KS2 as KS2_INPUT
+from schema.inputs import KS4 as KS4_INPUT
 
 CENSUS_2025 = date(2025, 10, 2)
 CENSUS_2024 = date(2024, 10, 3)

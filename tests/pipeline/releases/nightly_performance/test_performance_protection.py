@@ -20,7 +20,9 @@ import polars as pl
 import pytest
 
 from disclosure import Profile, Table, audit
-from pipeline.aggregate.performance import (
+from pipeline.profiles import load_profile
+from pipeline.release.published import ReleaseTable
+from pipeline.releases.nightly_performance import (
     PerformanceProtection,
     Population,
     audit_populations,
@@ -29,10 +31,8 @@ from pipeline.aggregate.performance import (
     protect_populations,
     release_years,
 )
-from pipeline.aggregate.performance.means import denominator_column, numerator_column
-from pipeline.aggregate.performance.measures import OUTCOME, SCHOOL, TOTAL
-from pipeline.profiles import load_profile
-from pipeline.release.writer import ReleaseTable
+from pipeline.releases.nightly_performance.means import denominator_column, numerator_column
+from pipeline.releases.nightly_performance.measures import OUTCOME, SCHOOL, TOTAL
 from pipeline.store import open_store
 from pipeline.synthetic.history import generate_history
 

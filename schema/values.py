@@ -1,8 +1,9 @@
 """A field's value as typed on the command line, checked like an input value.
 
-Used by corrections (``pupilstats correct``) when they are made and when the store re-applies
-them after a reload (``pipeline.store.upkeep``): the same type, code-set and range checks as
-the input schema (``pipeline.schema``).
+Used by corrections (``pipeline.rights.corrections``, ``pupilstats correct``) when they are
+made and by the store when it re-applies them after a reload (``pipeline.store.upkeep``):
+the same type, code-set and range checks as the input schema (``schema.inputs``). It needs
+nothing but a column's definition, so it lives here, below both of its users.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from datetime import date
 
 import polars as pl
 
-from pipeline.errors import PupilstatsError
-from pipeline.schema import Column
+from schema.errors import PupilstatsError
+from schema.inputs import Column
 
 
 def parsed_value(column: Column, text: str) -> object:

@@ -6,6 +6,10 @@ hash could be reversed by trying every UPN; the key makes that impossible withou
 key is 32 random bytes in a file beside the store (``<store>.rights-key``, owner-only),
 created on first use. It must be backed up with the store: without it an erasure can no
 longer be recognised when a pupil's records are delivered again.
+
+The key and the hashes belong to the store: the store needs them itself, each time it is
+opened, to keep erased pupils erased (``pipeline.store.upkeep``), and individual rights
+(``pipeline.rights``) use them from here.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.errors import PupilstatsError
+from schema.errors import PupilstatsError
 
 KEY_SUFFIX = ".rights-key"
 

@@ -1,0 +1,139 @@
+"""``pupilstats run <release>``: one command per registered release, made from the registry.
+
+Each command takes the release's period option (``--census-date`` or ``--academic-year``,
+checked before any flow starts), ``--input`` (repeat for several folders, oldest first),
+``--profile``, ``--db``, ``--reports`` and the release's own options, runs the release's
+flow once (Prefect's temporary local server) and prints what it loaded, left out, suppressed
+and released.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from cli.app import DbOption, ReportsOption, console, fail, prefect_defaults, run_app
+from cli.data_commands import print_loads
+from pipeline.releases.registry import RELEASES
+from pipeline.releases.spec import ReleaseSpec
+from schema.errors import PupilstatsError
+
+if TYPE_CHECKING:
+    from pipeline.release.summary import RunResult
+
+
+def print_result(result: RunResult) -> None:
+    """Loads, the release's figures, suppression counts per table and the release folder."""
+    print_loads(result.loads)
+    for label, figure in result.facts.items():
+        console.print(f"{label}: {figure}", highlight=False)
+    for t in result.tables:
+        console.print(
+            f"{t['table']:>20}  cells {t.get('cells')}  primary {t.get('primary')}  "
+            f"secondary {t.get('secondary')}",
+            highlight=False,
+        )
+    console.print(f"protection: {result.method}", highlight=False)
+    console.print(f"\n[bold green]release written:[/] {result.release}")
+
+
+def run_release_flow(
+    spec: ReleaseSpec,
+    period: str | None,
+    *,
+    profile: str | None = None,
+    input_dirs: list[Path] | None = None,
+    db: Path | None = None,
+    reports: Path | None = None,
+    options: dict[str, Any] | None = None,
+) -> RunResult:
+    """Check the period, then run ``spec``'s flow, turning a pipeline error into one clear
+    CLI error."""
+    try:
+        checked = spec.period.check(period) if period is not None else None
+    except PupilstatsError as error:
+        raise fail(error) from None
+    prefect_defaults()
+    from flows.releases import RELEASE_FLOWS  # Prefect: slow to import (see cli.app)
+
+    try:
+        return RELEASE_FLOWS[spec.name](
+            period=checked,
+            profile=profile,
+            input_dirs=input_dirs or None,
+            db=db,
+            reports=reports,
+            options=options or {},
+        )
+    except PupilstatsError as error:
+        raise fail(error) from None
+
+
+def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+def _command(spec: ReleaseSpec) -> Callable[..., None]:
+    """The Typer command of ``spec``: its parameters come from the spec."""
+    own = [o.name for o in spec.options]
+
+    def command(**given: Any) -> None:
+        options = {name: given.pop(name) for name in own}
+        result = run_release_flow(
+            spec,
+            given["period"],
+            profile=given["profile"],
+            input_dirs=given["input_dirs"],
+            db=given["db"],
+            reports=given["reports"],
+            options=options,
+        )
+        print_result(result)
+
+    period_flag = spec.period.flag
+    parameters = [
+        _option(
+            "period",
+            Annotated[str | None, typer.Option(period_flag, help=spec.period.help)],
+            spec.period.default,
+        ),
+        _option(
+            "input_dirs",
+            Annotated[
+                list[Path] | None,
+                typer.Option(
+                    "--input", help="Load this folder first (repeat for several, oldest first)"
+                ),
+            ],
+            None,
+        ),
+        _option(
+            "profile",
+            Annotated[str, typer.Option(help="Release profile (pipeline/config/profiles.toml)")],
+            spec.default_profile,
+        ),
+        _option("db", DbOption, None),
+        _option("reports", ReportsOption, None),
+        *[
+            _option(
+                o.name,
+                Annotated[o.kind | None, typer.Option(o.flag, help=o.help)],
+                o.default,
+            )
+            for o in spec.options
+        ],
+    ]
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    command.__name__ = spec.name.replace("-", "_")
+    command.__doc__ = f"{spec.title}: protect, audit and release. {spec.population}"
+    return command
+
+
+for _spec in RELEASES:
+    run_app.command(_spec.name, short_help=_spec.title)(_command(_spec))

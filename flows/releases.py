@@ -1,0 +1,119 @@
+"""One Prefect flow per registered release (``pipeline.releases.registry``), all of one shape:
+
+[load -> validate] -> count -> protect and audit -> release (with its population record)
+-> [dashboard, for a release that feeds it]
+
+A flow's name is its release's name (``funding-round``, ``ccg-health``,
+``nightly-performance``); it is importable as this module's attribute of the same name in
+snake case (``flows.releases.nightly_performance``), as Prefect's deployments need. A run of
+a release that feeds the dashboard and fails or crashes leaves yesterday's page in place and
+marks the failure on it (``dashboard_failure_hook``); the run itself stays failed in Prefect.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import Flow, flow
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from flows.tasks import (
+    build_dashboard_task,
+    count_release,
+    dashboard_failure_hook,
+    load_inputs,
+    protect_release,
+    publish_release,
+    validate_inputs,
+)
+from pipeline.load.commit import LoadReport
+from pipeline.profiles import load_profile
+from pipeline.release.summary import RunResult, run_summary_markdown, suppression_rows
+from pipeline.releases.registry import RELEASES
+from pipeline.releases.spec import ReleaseSpec
+from pipeline.settings import Settings
+
+
+def run_release(
+    spec: ReleaseSpec,
+    period: str | None = None,
+    profile: str | None = None,
+    input_dirs: list[Path] | None = None,
+    db: Path | None = None,
+    reports: Path | None = None,
+    options: dict[str, Any] | None = None,
+) -> RunResult:
+    """Compose one run of ``spec``'s release (module docstring); the result names the
+    release folder. Each of ``input_dirs`` (one delivery each, oldest first) is loaded and
+    validated first; without them the run uses what the store holds. A rejected input stops
+    the run before anything is counted."""
+    settings = Settings.from_env(db=db, reports=reports)
+    profile_name = profile or spec.default_profile
+    release_profile = load_profile(profile_name)
+    period = spec.period.check(period) if period is not None else spec.period.default
+    census_date = date.fromisoformat(period) if spec.census_date_checked and period else None
+    loads: list[LoadReport] = []
+    for folder in input_dirs or []:
+        staged = load_inputs(Path(folder), settings.db_path)
+        loads += validate_inputs(
+            staged, settings.db_path, census_date, settings.reports_dir, profile_name
+        )
+    run_options = dict(options or {})
+    counted = count_release(spec, settings.db_path, period, release_profile, run_options)
+    protected = protect_release(spec, counted, release_profile, run_options)
+    release = publish_release(
+        spec, settings.db_path, settings.releases_dir, counted, protected, release_profile
+    )
+    if spec.dashboard:
+        build_dashboard_task(release, settings.reports_dir)
+    result = RunResult(
+        release=release,
+        period=counted.period,
+        reference_date=counted.reference_date.isoformat(),
+        loads=loads,
+        facts=dict(counted.facts + protected.facts),
+        tables=suppression_rows(protected.summaries),
+        method=protected.method,
+        audit_passed=protected.audit.passed,
+    )
+    create_table_artifact(
+        key=f"{spec.name}-suppression", table=result.tables, description="Suppression per table"
+    )
+    create_markdown_artifact(
+        key=f"{spec.name}-summary",
+        markdown=run_summary_markdown(spec.title, result, counted.details_markdown),
+    )
+    return result
+
+
+def release_flow(spec: ReleaseSpec) -> Flow[..., RunResult]:
+    """The Prefect flow of ``spec``'s release."""
+
+    def run(
+        period: str | None = None,
+        profile: str | None = None,
+        input_dirs: list[Path] | None = None,
+        input_dir: Path | None = None,
+        db: Path | None = None,
+        reports: Path | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> RunResult:
+        folders = [*(input_dirs or []), *([input_dir] if input_dir else [])]
+        return run_release(spec, period, profile, folders, db, reports, options)
+
+    run.__name__ = run.__qualname__ = spec.name.replace("-", "_")
+    run.__doc__ = (
+        f"{spec.title}: {spec.population} ``period``: {spec.period.help}. ``input_dir`` (the "
+        "night's delivery, as ``pupilstats serve`` passes it) is loaded after ``input_dirs``."
+    )
+    hooks = [dashboard_failure_hook] if spec.dashboard else []
+    return flow(name=spec.name, log_prints=True, on_failure=hooks, on_crashed=hooks)(run)
+
+
+RELEASE_FLOWS: dict[str, Flow[..., RunResult]] = {s.name: release_flow(s) for s in RELEASES}
+"""Every registered release's flow, by release name."""
+
+# Prefect's deployments load a flow by module path (``flows.releases.<snake_case name>``).
+globals().update({f.fn.__name__: f for f in RELEASE_FLOWS.values()})
