@@ -69,6 +69,7 @@ def audit(
     suppressed: Protection | Mapping[str, Any],
     profile: Profile,
     levels: ProtectionLevels | None = None,
+    required: Mapping[str, pl.DataFrame] | None = None,
 ) -> AuditReport:
     """Audit ``tables`` under a suppression pattern (Hundepool et al., 2012, 4.3.4).
 
@@ -77,7 +78,9 @@ def audit(
     boolean column, or a boolean sequence aligned with ``table.cells``. A cell shared by
     several tables counts as published if any table publishes it. ``levels`` (over the linked
     unique cells of ``link_tables(tables)``; a Protection brings its own) are the upper, lower
-    and sliding protection requirements checked; without them the profile's rules give them.
+    and sliding protection requirements checked; without them the profile's rules give them,
+    with the cells ``required`` (per table, a frame of codes and levels, as
+    :func:`~disclosure.protection.protect` takes it) sensitive too.
     The report's ``digest`` is that of the cells of ``tables`` as published under this pattern
     and profile (:func:`~disclosure.published_cells.published_cells_digest`).
     """
@@ -89,7 +92,9 @@ def audit(
     hidden_in, shown_in = _suppression_by_cell(tables, masks, linked)
     hidden = np.array([bool(h) and not s for h, s in zip(hidden_in, shown_in, strict=True)])
     values = linked.values
-    reasons, assessed = assess_primary(tables, linked, profile, count_frequency_levels=False)
+    reasons, assessed = assess_primary(
+        tables, linked, profile, count_frequency_levels=False, required=required
+    )
     sensitive = np.not_equal(reasons, None)
     if levels is None:
         levels = assessed

@@ -56,6 +56,7 @@ def protect(
     max_rounds: int = MAX_ROUNDS,
     requested: Mapping[str, Any] | None = None,
     max_cells_optimal: int = OPTIMAL_MAX_CELLS,
+    required: Mapping[str, pl.DataFrame] | None = None,
 ) -> Protection:
     """Protect ``tables`` (all counting the same population) as one linked problem.
 
@@ -71,13 +72,15 @@ def protect(
     (log(1 + value)); see :func:`disclosure.secondary.costs.cell_costs`.
     ``requested``: per table, cells to suppress whatever their value (a boolean mask aligned
     with ``table.cells`` or a frame with a ``suppressed`` column); each must at least not be
-    recovered exactly. Deterministic: same input, same pattern.
+    recovered exactly. ``required``: per table, cells with protection levels of their own
+    (the difference rule's, :func:`disclosure.over_time.difference_requirements`), primary
+    with those levels. Deterministic: same input, same pattern.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     linked = link_tables(tables)
     values = linked.values
-    reasons, levels = assess_primary(tables, linked, profile, requested)
+    reasons, levels = assess_primary(tables, linked, profile, requested, required=required)
     primary = levels.primary
     forced = _forced(linked, profile) & ~primary
     known = _known(values, profile, primary, linked.magnitude)

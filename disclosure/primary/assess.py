@@ -40,6 +40,10 @@ from disclosure.profile import Profile
 from disclosure.table import Table
 
 REQUESTED = "request"
+DIFFERENCE = "difference"
+"""Reason of a cell the difference rule makes primary: with an earlier release of the same
+population its change would tell the attacker something of a few pupils
+(:mod:`disclosure.over_time.difference_rule`)."""
 """Reason code of a cell the caller asked to suppress (tau-ARGUS "request" status)."""
 
 Rule = Callable[[Table, Profile], RuleCells | list[RuleCells]]
@@ -70,6 +74,7 @@ def assess_primary(
     requested: Mapping[str, Any] | None = None,
     *,
     count_frequency_levels: bool = True,
+    required: Mapping[str, pl.DataFrame] | None = None,
 ) -> tuple[np.ndarray, ProtectionLevels]:
     """Per unique cell of ``linked`` (``link_tables(tables)``) the primary reason (None when
     safe) and the protection levels of every rule the profile enables, plus the cells
@@ -77,7 +82,12 @@ def assess_primary(
     ``suppressed`` or ``status`` column; tau-ARGUS "request", sliding level 1).
 
     ``count_frequency_levels=False`` leaves the minimum frequency rule's levels out for count
-    cells (they stay primary): the audit checks those as "not exact, not inside 1..t-1"."""
+    cells (they stay primary): the audit checks those as "not exact, not inside 1..t-1".
+    ``required``: per table, cells with protection levels of their own (a frame of dimension
+    codes and any of ``upper``, ``lower``, ``alt_upper``, ``alt_lower``, such as the difference
+    rule's, :func:`disclosure.over_time.difference_requirements`); they become primary
+    (reason ``difference`` unless a rule already made them primary) and their levels are
+    added to the others (the larger of two levels on a side; Hundepool et al., 2012, 4.2.2)."""
     n = linked.size
     reasons = np.full(n, None, dtype=object)
     upper, lower, sliding = np.zeros(n), np.zeros(n), np.zeros(n)
@@ -105,6 +115,20 @@ def assess_primary(
             np.maximum.at(sliding, unique, marked.sliding)
             np.maximum.at(alt_upper, unique, marked.alt_upper)
             np.maximum.at(alt_lower, unique, marked.alt_lower)
+    for name, frame in (required or {}).items():
+        table = next((t for t in tables if t.name == name), None)
+        if table is None:
+            raise KeyError(f"levels required for unknown table {name!r}")
+        rows, levels_of = required_rows(table, frame)
+        unique = linked.cell_of[name][rows]
+        reasons[unique[np.equal(reasons[unique], None)]] = DIFFERENCE
+        for side, array in (
+            ("upper", upper),
+            ("lower", lower),
+            ("alt_upper", alt_upper),
+            ("alt_lower", alt_lower),
+        ):
+            np.maximum.at(array, unique, levels_of[side])
     primary = np.not_equal(reasons, None)
     levels = ProtectionLevels(primary, upper, lower, sliding, alt_upper, alt_lower)
     if requested:
@@ -112,6 +136,32 @@ def assess_primary(
         reasons[asked] = REQUESTED
         levels = levels.with_requested(np.flatnonzero(asked))
     return reasons, levels
+
+
+REQUIRED_LEVELS = ("upper", "lower", "alt_upper", "alt_lower")
+
+
+def required_rows(table: Table, frame: pl.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The rows of ``table.cells`` a frame of required levels names (joined on the dimension
+    codes) and its levels per side, aligned with those rows (absent sides are 0): protection
+    levels of Hundepool et al., 2012, 4.2.2 given per cell."""
+    names = [d.name for d in table.dimensions]
+    sides = [c for c in REQUIRED_LEVELS if c in frame.columns]
+    keyed = frame.select(
+        *[pl.col(n).cast(pl.Utf8) for n in names], *[pl.col(c).cast(pl.Float64) for c in sides]
+    )
+    joined = (
+        table.cells.select(names)
+        .with_row_index("__row")
+        .join(keyed, on=names, how="inner", maintain_order="left")
+    )
+    if joined.height != keyed.height:
+        raise KeyError(f"table {table.name!r}: required levels name cells it does not have")
+    levels = {
+        side: joined[side].to_numpy() if side in sides else np.zeros(joined.height)
+        for side in REQUIRED_LEVELS
+    }
+    return joined["__row"].to_numpy().astype(np.int64), levels
 
 
 def requested_cells(
