@@ -1,0 +1,269 @@
+"""Issue 15: releases over time. Every release passes the audit alone; these tests give two
+real releases of the same flow (``scenarios``) to the independent attacker (``attacker``),
+which holds only the published folders, and check what it learns against the truth.
+
+TODAY (no rule about differences between releases yet) the scenario tests assert that the
+attacker DOES learn the changed pupil's attributes, and recovers suppressed cells, from the
+pair: they demonstrate the disclosure. When the difference rule lands, each
+``test_without_the_difference_rule_...`` flips to ``assert_nothing_disclosed`` (the helper
+the controls use already). The controls hold today and must keep holding: unchanged input
+changes no byte, and a change of at least the threshold in every cell it touches is
+published without extra suppression and discloses nothing.
+
+Scenario 4 of the issue (the funding round against the nightly absence tables: two
+definitions of nearly the same population) has no test: the two releases share no table
+(different names, dimensions and populations), so the attacker has nothing to pair.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import polars as pl
+import pytest
+from attacker import GEOGRAPHY, AttackReport, attack_pair, attack_release
+from scenarios import (
+    EARLIER_YEAR,
+    FUNDING_ATTRIBUTES,
+    LATEST_YEAR,
+    NIGHTLY_ATTRIBUTES,
+    Scenario,
+    funding_after_group_opt_out,
+    funding_reissue_after_opt_out,
+    funding_rerun_unchanged,
+    nightly_after_a_leaver,
+    nightly_after_backdated_opt_out,
+    nightly_store,
+)
+
+from schema import codes
+
+TOTAL = "Total"
+
+
+# --------------------------------------------------------------------------------------
+# What the attacker learned, against the truth
+
+
+def family_of(table: str) -> str:
+    """``ks2`` of ``ks2_expected_sex``, ``funding`` of ``funding_sen``."""
+    return table.split("_")[0]
+
+
+def disclosed_attributes(report: AttackReport, family: str) -> dict[str, set[str]]:
+    """Per attribute dimension, the codes the attacker knows a changed pupil has (cells of
+    ``family``'s tables whose difference is certain and smaller than the threshold)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for d in report.attribute_disclosures:
+        if family_of(d.table) != family:
+            continue
+        for column, code in d.coordinates.items():
+            if column not in GEOGRAPHY and code != TOTAL:
+                found[column].add(code)
+    return dict(found)
+
+
+def truth(counted: pl.DataFrame, coordinates: dict[str, str]) -> int:
+    """The true count of a cell from the counted pupils (no identifiers)."""
+    frame = counted
+    for column, code in coordinates.items():
+        if code == TOTAL or column == "academic_year":
+            continue
+        if column == "school" and code in codes.PHASES:
+            frame = frame.filter(pl.col("phase") == code)
+        else:
+            frame = frame.filter(pl.col(column) == code)
+    return frame.height
+
+
+def assert_nothing_disclosed(report: AttackReport) -> None:
+    """No suppressed cell recovered or narrowed, no attribute of a changed pupil certain."""
+    assert report.unsettled == 0, report.describe()
+    assert report.disclosed_cells == [], report.describe()
+    assert report.attribute_disclosures == [], report.describe()
+
+
+def assert_recoveries_are_true(report: AttackReport, scenario: Scenario, family: str) -> int:
+    """Every recovered cell of ``family`` (of the scenario's year, if it has one) holds its
+    true value in its release; return how many were checked."""
+    checked = 0
+    year = scenario.notes.get("academic_year")
+    for cell in report.recovered:
+        if family_of(cell.table) != family:
+            continue
+        if year is not None and cell.coordinates.get("academic_year") != year:
+            continue
+        counted = scenario.notes["counted"][cell.release]
+        assert cell.low == truth(counted, cell.coordinates), (cell, report.describe())
+        checked += 1
+    return checked
+
+
+def published_pattern(folder: Path) -> set[tuple[str, ...]]:
+    """Every suppressed cell of a release: (table, coordinates...)."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    hidden = set()
+    for table in manifest["tables"]:
+        columns = [d["column"] for d in table["dimensions"]]
+        measure = table["measure"]["column"]
+        frame = pl.read_csv(folder / table["file"], infer_schema=False)
+        symbol = table["symbols"]["suppressed"]
+        hidden |= {
+            (table["name"], *row[:-1])
+            for row in frame.select(*columns, measure).rows()
+            if row[-1] == symbol
+        }
+    return hidden
+
+
+def release_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a release but its manifest (which names the release and its time)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "manifest.json"}
+
+
+# --------------------------------------------------------------------------------------
+# Scenario 1: the funding round re-issued after one opt-out
+
+
+@pytest.fixture(scope="module")
+def reissue(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    return funding_reissue_after_opt_out(tmp_path_factory.mktemp("reissue"))
+
+
+def test_each_funding_release_alone_passes_the_independent_attacker(reissue: Scenario) -> None:
+    assert reissue.old != reissue.new
+    for folder in (reissue.old, reissue.new):
+        assert_nothing_disclosed(attack_release(folder))
+
+
+def test_without_the_difference_rule_a_reissue_after_an_opt_out_discloses(
+    reissue: Scenario,
+) -> None:
+    (pupil,) = reissue.changed
+    assert pupil.attributes["sen_provision"] == "E"
+    report = attack_pair(reissue.old, reissue.new)
+    # every funding attribute of the pupil is read off the two releases ...
+    assert disclosed_attributes(report, "funding") == {
+        a: {pupil.attributes[a]} for a in FUNDING_ATTRIBUTES
+    }, report.describe()
+    assert all(d.low == d.high == -1 for d in report.attribute_disclosures)
+    # ... and their school
+    assert any(d.coordinates["school"] == pupil.school for d in report.changed)
+    assert report.disclosed_cells == []  # alone, the pair's difference says who; not more
+
+    # knowing only that pupils left (the reason for a re-issue), cells suppressed in the
+    # first release are recovered: the pupil's school's SEN row
+    informed = attack_pair(reissue.old, reissue.new, removals_only=True)
+    recovered = [c for c in informed.recovered if c.coordinates["school"] == pupil.school]
+    assert {c.coordinates["sen_provision"] for c in recovered} >= {"E"}, informed.describe()
+    ehc = next(c for c in recovered if c.coordinates["sen_provision"] == "E")
+    assert ehc.release == 0 and ehc.low == reissue.notes["school_before"]["E"]
+    assert assert_recoveries_are_true(informed, reissue, "funding") == len(informed.recovered)
+    assert len(informed.recovered) >= 2
+
+
+# --------------------------------------------------------------------------------------
+# Controls
+
+
+@pytest.fixture(scope="module")
+def unchanged(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    return funding_rerun_unchanged(tmp_path_factory.mktemp("unchanged"))
+
+
+def test_re_running_on_unchanged_input_changes_no_byte(unchanged: Scenario) -> None:
+    old = release_files(unchanged.old)
+    assert old and old == release_files(unchanged.new)
+    assert old == release_files(unchanged.notes["again"])
+    manifests = [
+        json.loads((f / "manifest.json").read_text())["tables"]
+        for f in (unchanged.old, unchanged.new)
+    ]
+    assert manifests[0] == manifests[1]
+    for options in ({}, {"removals_only": True}):
+        report = attack_pair(unchanged.old, unchanged.new, **options)
+        assert report.changed == [], report.describe()
+        assert_nothing_disclosed(report)
+
+
+@pytest.fixture(scope="module")
+def group(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    return funding_after_group_opt_out(tmp_path_factory.mktemp("group"))
+
+
+def test_a_change_of_the_threshold_in_every_cell_is_published_without_extra_suppression(
+    group: Scenario,
+) -> None:
+    threshold = 3
+    assert len(group.changed) == threshold
+    assert len({(p.school, *p.attributes.values()) for p in group.changed}) == 1  # alike
+    assert published_pattern(group.new) == published_pattern(group.old)
+    for options in ({}, {"removals_only": True}):
+        report = attack_pair(group.old, group.new, **options)
+        assert report.changed and {(d.low, d.high) for d in report.changed} == {
+            (-threshold, -threshold)
+        }, report.describe()
+        assert_nothing_disclosed(report)
+
+
+# --------------------------------------------------------------------------------------
+# Scenarios 2 and 3: the nightly release after a leaver, then after a back-dated opt-out
+
+
+@pytest.fixture(scope="module")
+def nightly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, Scenario]:
+    """Three nightly releases of one store (about 40 s each): the first, after a Year 6
+    leaver, after a back-dated opt-out of a pupil of the year before."""
+    store = nightly_store(tmp_path_factory.mktemp("nightly"))
+    leaver = nightly_after_a_leaver(store)
+    backdated = nightly_after_backdated_opt_out(store)
+    return leaver, backdated
+
+
+@pytest.mark.slow
+def test_each_nightly_release_alone_passes_the_independent_attacker(
+    nightly: tuple[Scenario, Scenario],
+) -> None:
+    leaver, backdated = nightly
+    assert leaver.new == backdated.old
+    for folder in (leaver.old, leaver.new, backdated.new):
+        assert_nothing_disclosed(attack_release(folder))
+
+
+@pytest.mark.slow
+def test_without_the_difference_rule_a_leaver_discloses(
+    nightly: tuple[Scenario, Scenario],
+) -> None:
+    leaver, _ = nightly
+    (pupil,) = leaver.changed
+    report = attack_pair(leaver.old, leaver.new)
+    # sex, disadvantage, SEN, EAL, ethnic group and "met the expected standard" are read off
+    assert disclosed_attributes(report, "ks2") == {
+        a: {pupil.attributes[a]} for a in NIGHTLY_ATTRIBUTES
+    }, report.describe()
+    assert {d.coordinates["academic_year"] for d in report.changed} == {LATEST_YEAR}
+    assert any(d.coordinates["school"] == pupil.school for d in report.changed)
+
+    # knowing pupils only left, the attacker sees where nothing changed and combines the
+    # two releases' different suppression patterns there: cells recovered, at schools the
+    # leaver never attended
+    informed = attack_pair(leaver.old, leaver.new, removals_only=True)
+    assert assert_recoveries_are_true(informed, leaver, "ks2") >= 1, informed.describe()
+    assert {c.coordinates["school"] for c in informed.recovered} - {pupil.school}
+
+
+@pytest.mark.slow
+def test_without_the_difference_rule_a_backdated_opt_out_discloses_in_a_past_year(
+    nightly: tuple[Scenario, Scenario],
+) -> None:
+    _, backdated = nightly
+    (pupil,) = backdated.changed
+    report = attack_pair(backdated.old, backdated.new)
+    assert {d.coordinates["academic_year"] for d in report.changed} == {EARLIER_YEAR}
+    assert disclosed_attributes(report, "ks2") == {
+        a: {pupil.attributes[a]} for a in NIGHTLY_ATTRIBUTES
+    }, report.describe()
+    informed = attack_pair(backdated.old, backdated.new, removals_only=True)
+    assert_recoveries_are_true(informed, backdated, "ks2")
