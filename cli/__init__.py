@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from cli import data_commands, demo, rights, run, serve, validate  # noqa: F401  (register commands)
+from cli import data_commands, demo, ledger, rights, run, serve, validate  # noqa: F401  (register commands)
 from cli.app import app, errors
 from schema.errors import PupilstatsError
 

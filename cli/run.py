@@ -38,6 +38,16 @@ def print_result(result: RunResult) -> None:
             highlight=False,
         )
     console.print(f"protection: {result.method}", highlight=False)
+    if result.identical_to:
+        console.print(
+            f"\n[bold]identical to release {result.identical_to}: nothing new written[/]\n"
+            f"release: {result.release}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    if result.revises:
+        console.print(f"revises release {result.revises}", highlight=False, soft_wrap=True)
     console.print(f"\n[bold green]release written:[/] {result.release}")
 
 

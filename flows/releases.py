@@ -1,7 +1,8 @@
 """One Prefect flow per registered release (``pipeline.releases.registry``), all of one shape:
 
-[load -> validate] -> count -> protect and audit -> release (with its population record)
--> [dashboard, for a release that feeds it]
+[load -> validate] -> count -> protect and audit -> release (with its population record and
+ledger entry; nothing new when the latest release of the period is the same) -> [dashboard,
+for a release that feeds it]
 
 A flow's name is its release's name (``funding-round``, ``ccg-health``,
 ``nightly-performance``); it is importable as this module's attribute of the same name in
@@ -63,13 +64,15 @@ def run_release(
     run_options = dict(options or {})
     counted = count_release(spec, settings.db_path, period, release_profile, run_options)
     protected = protect_release(spec, counted, release_profile, run_options)
-    release = publish_release(
+    published = publish_release(
         spec, settings.db_path, settings.releases_dir, counted, protected, release_profile
     )
     if spec.dashboard:
-        build_dashboard_task(release, settings.reports_dir)
+        build_dashboard_task(published.folder, settings.reports_dir)
     result = RunResult(
-        release=release,
+        release=published.folder,
+        identical_to=published.identical_to,
+        revises=published.revises,
         period=counted.period,
         reference_date=counted.reference_date.isoformat(),
         loads=loads,

@@ -94,6 +94,9 @@ class JointAuditReport:
     cells_checked: int = 0
     changes_checked: int = 0
     recoverable: int = 0
+    recoverable_cells: tuple[int, ...] = ()
+    """The new release's unique cells (of ``link_tables(tables)``) counted in
+    ``recoverable``: suppressed as secondaries, given away exactly by the pair."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready verdict for a manifest (no true value of a suppressed cell: findings
@@ -207,6 +210,7 @@ def joint_audit(
     t = profile.threshold
     findings: list[JointFinding] = []
     cells_checked = changes_checked = recoverable = 0
+    given_away: set[int] = set()
     for release in earlier:
         old = release.linked()
         old_hidden = release.hidden(old)
@@ -231,6 +235,7 @@ def joint_audit(
                 rule = NARROWED
             if rule and i < new.size and not new_primary[i]:
                 recoverable += 1
+                given_away.add(int(i))
             elif rule:
                 owner, linked, k = (
                     ("new", new, i) if i < new.size else (release.name, old, i - new.size)
@@ -266,4 +271,5 @@ def joint_audit(
         cells_checked=cells_checked,
         changes_checked=changes_checked,
         recoverable=recoverable,
+        recoverable_cells=tuple(sorted(given_away)),
     )

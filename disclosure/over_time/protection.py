@@ -19,20 +19,22 @@ Method note: ``docs/methods/releases-over-time.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from disclosure.audit import audit
 from disclosure.linking import link_tables
 from disclosure.over_time.difference_rule import difference_requirements
 from disclosure.over_time.earlier import EarlierRelease, paired_cells
 from disclosure.over_time.joint_audit import JointAuditReport, joint_audit
-from disclosure.patterns import pattern_mask
+from disclosure.patterns import SAFE, pattern_mask
 from disclosure.profile import Profile
-from disclosure.protected_tables import Protection
+from disclosure.protected_tables import REASON, STATUS, Protection
 from disclosure.protection import protect
+from disclosure.published_cells import published_column
 from disclosure.table import Table
 
 
@@ -179,4 +181,44 @@ def protect_over_time(
             carried = True
             more = _merged(more, earlier_patterns(tables, earlier), tables)
         asked = _merged(_merged(asked, current, tables), more, tables)
+    if report.passed and report.recoverable_cells:
+        protection, report = _published_again(
+            tables, protection, profile, earlier, attributes, required, kept, report
+        )
     return ProtectionOverTime(protection, report, required, carried_forward=carried)
+
+
+def _published_again(
+    tables: Sequence[Table],
+    protection: Protection,
+    profile: Profile,
+    earlier: Sequence[EarlierRelease],
+    attributes: Mapping[str, Sequence[str]],
+    required: Mapping[str, pl.DataFrame],
+    kept: Mapping[str, np.ndarray],
+    report: JointAuditReport,
+) -> tuple[Protection, JointAuditReport]:
+    """Publish the secondary cells the pair gives away exactly (hiding them protects nothing),
+    as the engine's finishing pass does within one release (Hundepool et al., 2012, 4.3.4),
+    while the release's own audit and the joint audit still pass; else keep the pattern."""
+    linked = link_tables(tables)
+    for _ in range(ROUNDS):
+        frames = {}
+        for table in tables:
+            frame = protection.tables[table.name]
+            shown = pl.Series(np.isin(linked.cell_of[table.name], report.recoverable_cells))
+            hidden = pattern_mask(table, frame) & ~shown.to_numpy()
+            frames[table.name] = frame.with_columns(
+                pl.when(shown).then(pl.lit(SAFE)).otherwise(pl.col(STATUS)).alias(STATUS),
+                pl.when(shown).then(None).otherwise(pl.col(REASON)).alias(REASON),
+                published_column(table, hidden, profile),
+            )
+        candidate = replace(protection, tables=frames)
+        own = audit(tables, candidate, profile, required=required)
+        joint = joint_audit(tables, candidate, profile, earlier, attributes, kept=kept)
+        if not (own.passed and joint.passed):
+            break
+        protection, report = replace(candidate, audit=own), joint
+        if not joint.recoverable_cells:
+            break
+    return protection, report

@@ -10,11 +10,9 @@ from pathlib import Path
 
 from disclosure import Profile
 from flows.tasks.base import store_reading_task, store_task
-from pipeline.release.tables import input_digests
-from pipeline.release.writer import write_release
+from pipeline.releases.publish import Published, publish
 from pipeline.releases.registry import release_steps
 from pipeline.releases.spec import Counted, Options, Protected, ReleaseSpec
-from pipeline.rights.release_population import PopulationRecord
 from pipeline.store import open_store
 
 
@@ -45,21 +43,12 @@ def publish_release(
     counted: Counted,
     protected: Protected,
     profile: Profile,
-) -> Path:
+) -> Published:
     """Write the release atomically (refused unless the audit passed over exactly these
     cells) with its documents and the input files' digests, together with the record of
-    the population it counted, held back or excluded (for subject access requests): both
-    become visible together."""
-    steps = release_steps(spec)
+    the population it counted, held back or excluded (for subject access requests) and its
+    ledger entry: all become visible together. Nothing is written when the ledger's latest
+    release of the period holds the same files; a changed release of a period already
+    released is a revision of it (``pipeline.releases.publish``)."""
     with open_store(db_path) as con:
-        return write_release(
-            releases_dir=releases_dir,
-            flow=spec.name,
-            reference_date=counted.reference_date.isoformat(),
-            profile=profile,
-            tables=steps.release_tables(counted, protected, profile),
-            inputs=input_digests(con, list(spec.inputs)),
-            audit=protected.audit,
-            documents=steps.documents(con, counted, profile),
-            record=PopulationRecord(con, spec.name, steps.population_statuses(con, counted)),
-        )
+        return publish(spec, con, releases_dir, counted, protected, profile)

@@ -3,7 +3,8 @@
 ``manifest.json`` names each table's CSV with its sha256, its dimensions (the column, the
 total code and the parent of every other code, so anyone can rebuild which cells add up
 to which), its measure, its suppression symbol, rounding base, threshold, cell counts and
-the audit's verdict, plus the release id, flow, profile, time and the sha256 of each input.
+the audit's verdict, plus the release id, flow, profile, time and the sha256 of each input,
+and for a revision the release it revises.
 """
 
 from __future__ import annotations
@@ -99,13 +100,17 @@ def build_manifest(
     tables: list[dict[str, Any]],
     audit: dict[str, Any],
     documents: list[dict[str, str]] | None = None,
+    revises: str | None = None,
 ) -> dict[str, Any]:
+    """The manifest; ``revises`` (the earlier release of the same period this one revises)
+    appears after the reference date only for a revision."""
     return {
         "release_id": release_id,
         "flow": flow,
         "profile": profile_entry(profile),
         "created_at": created_at,
         "reference_date": reference_date,
+        **({"revises": revises} if revises else {}),
         "inputs": [{"input": i.input, "file": i.file, "sha256": i.sha256} for i in inputs],
         "tables": tables,
         "documents": documents or [],

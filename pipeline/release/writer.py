@@ -30,9 +30,10 @@ PARTIAL_PREFIX = ".partial-"
 
 class ReleaseRecord(Protocol):
     """What must become visible together with the release folder (the population a subject
-    access request reads, ``pipeline.rights.release_population.PopulationRecord``): prepared
-    once the release is complete in its partial folder, confirmed once it is renamed into
-    place; whoever reads it settles a prepared record by whether the folder is there."""
+    access request reads, ``pipeline.rights.release_population.PopulationRecord``, and the
+    release's ledger entry, ``pipeline.ledger.record.LedgerRecord``): prepared once the
+    release is complete in its partial folder, confirmed once it is renamed into place;
+    whoever reads it settles a prepared record by whether the folder is there."""
 
     def prepare(self, release_id: str, release_dir: Path) -> None: ...
 
@@ -63,6 +64,23 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def file_digests(
+    tables: list[ReleaseTable], documents: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The sha256 of every file :func:`write_release` would write for ``tables`` and
+    ``documents`` (the manifest aside), by file name: the bytes it writes, without writing
+    them. A re-run compares them with an earlier release (``pipeline.ledger.revisions``)."""
+    digests = {
+        f"{t.name}.csv": hashlib.sha256(
+            t.cells.write_csv(line_terminator="\n").encode("utf-8")
+        ).hexdigest()
+        for t in tables
+    }
+    for file, text in (documents or {}).items():
+        digests[file] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return digests
+
+
 def remove_stale_partials(releases_dir: Path) -> list[Path]:
     """Delete partial release folders left by runs that failed or were killed."""
     if not releases_dir.exists():
@@ -84,15 +102,18 @@ def write_release(
     audit: AuditReport,
     documents: Mapping[str, str] | None = None,
     record: ReleaseRecord | None = None,
+    revises: str | None = None,
 ) -> Path:
     """Write ``tables`` as one release under ``releases_dir`` and return its folder.
 
     Refused unless ``audit`` passed over exactly the cells about to be written
     (:func:`refuse_unaudited`). ``documents`` maps a file name (e.g. ``README.md``, a note for
     the recipient) to its text; each is written beside the tables and listed in the manifest
-    with its sha256. ``record`` (the release's population for subject access) is prepared
-    when the release is complete but still hidden and confirmed after the rename that
-    publishes it, so the two become visible together.
+    with its sha256. ``record`` (the release's population for subject access and its ledger
+    entry) is prepared when the release is complete but still hidden and confirmed after the
+    rename that publishes it, so the two become visible together. ``revises`` names the
+    earlier release of the same period this one revises (in the manifest; a first release
+    has none).
     """
     for table in tables:
         expected = table.columns
@@ -150,6 +171,7 @@ def write_release(
             tables=entries,
             audit=audit.as_dict(),
             documents=written_documents,
+            revises=revises,
         )
         (partial / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=False) + "\n"

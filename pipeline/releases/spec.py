@@ -4,7 +4,9 @@ Every release is a package under ``pipeline/releases/`` with the same modules:
 
 * ``population``: who the release is about, one definition used both to count and to record
   the population for subject access (``population_statuses``);
-* ``tables``: counting the release's linked tables from that population (``count``);
+* ``tables``: counting the release's linked tables from that population (``count``), and
+  which of them the attacker's audit checks (``audited_tables``, recorded in the release
+  ledger with the dimensions ``ledger.toml`` beside the package declares attributes);
 * ``protection``: primary and secondary suppression and the attacker's audit (``protect``);
 * ``note``: the documents written beside the tables, the reader's note among them
   (``documents``);
@@ -27,7 +29,7 @@ if TYPE_CHECKING:  # annotations only: reading the registry imports no statistic
     import duckdb
     import polars as pl
 
-    from disclosure import AuditReport, Profile
+    from disclosure import AuditReport, Profile, Table
     from pipeline.release.published import ReleaseTable
 
 Options = Mapping[str, Any]
@@ -117,7 +119,8 @@ class Protected:
 class ReleaseSteps:
     """A release package's functions, in the order a run calls them: count the tables from
     the population, protect and audit them, their published form, the documents beside them,
-    and the population as subject access records it."""
+    the population as subject access records it, and the audited tables as the release
+    ledger records them."""
 
     count: Callable[[duckdb.DuckDBPyConnection, str | None, Profile, Options], Counted]
     protect: Callable[[Counted, Profile, Options], Protected]
@@ -125,3 +128,6 @@ class ReleaseSteps:
     documents: Callable[[duckdb.DuckDBPyConnection, Counted, Profile], dict[str, str]]
     population_statuses: Callable[[duckdb.DuckDBPyConnection, Counted], pl.DataFrame]
     """One row per pupil of the population: ``upn``, ``status``, ``reference_date``."""
+    audited_tables: Callable[[Counted], list[Table]]
+    """The linked tables the protection protected and the attacker's audit checked (their
+    names are the keys of ``Protected.protection.tables``)."""

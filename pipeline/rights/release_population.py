@@ -11,9 +11,11 @@ The record and the release folder become visible together. The release writer
 complete in its hidden partial folder (the rows are committed as ``pending``), renames the
 folder into place (the one step that publishes it), then :meth:`PopulationRecord.confirm`.
 A run killed anywhere leaves either a pending record without a release folder, which
-:func:`resolve_pending_releases` deletes, or a pending record whose folder is in place,
-which it marks published: subject access (``release_history``) resolves pending records
-first, so it sees a release exactly when the release folder exists.
+:func:`resolve_pending_releases` deletes (with the release's ledger entry, committed in the
+same transaction by ``pipeline.ledger.record``), or a pending record whose folder is in
+place, which it marks published: subject access (``release_history``) and the ledger's
+readers resolve pending records first, so they see a release exactly when the release
+folder exists.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import duckdb
 import polars as pl
 
 from pipeline.rights.audit_log import now_utc
+from pipeline.store.ledger_tables import forget_ledger_entry
 from pipeline.store.pupil_keys import pupil_keys, store_key
 
 COUNTED = "counted"
@@ -45,6 +48,18 @@ class PopulationRecord:
 
     def prepare(self, release_id: str, release_dir: Path) -> None:
         """Commit the population and a ``pending`` record of the release at ``release_dir``."""
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            self.insert(release_id, release_dir)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def insert(self, release_id: str, release_dir: Path) -> None:
+        """Insert the population and a ``pending`` record of the release at ``release_dir``
+        (replacing any earlier record of ``release_id``) inside the caller's transaction, so
+        that more can be committed with it (the release ledger, ``pipeline.ledger.record``)."""
         keys = pupil_keys(store_key(self.con), self.statuses["upn"].to_list())
         recorded_at = now_utc()
         rows = self.statuses.select(
@@ -57,17 +72,13 @@ class PopulationRecord:
         )
         self.con.register("population_rows", rows.to_arrow())
         try:
-            self.con.execute("BEGIN TRANSACTION")
             _forget(self.con, release_id)
             self.con.execute("INSERT INTO release_population SELECT * FROM population_rows")
             self.con.execute(
-                "INSERT INTO release_records VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO release_records (release_id, flow, release_dir, state, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?)",
                 [release_id, self.flow, str(release_dir.resolve()), PENDING, recorded_at],
             )
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
         finally:
             self.con.unregister("population_rows")
 
@@ -81,7 +92,9 @@ class PopulationRecord:
 
 
 def _forget(con: duckdb.DuckDBPyConnection, release_id: str) -> None:
+    """Delete the release's population, its ledger entry and its record."""
     con.execute("DELETE FROM release_population WHERE release_id = ?", [release_id])
+    forget_ledger_entry(con, release_id)
     con.execute("DELETE FROM release_records WHERE release_id = ?", [release_id])
 
 
@@ -93,8 +106,8 @@ def _mark_published(con: duckdb.DuckDBPyConnection, release_id: str) -> None:
 
 def resolve_pending_releases(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Settle the records a killed run left ``pending``: published when the release folder
-    (with its manifest) is in place, forgotten (record and population) when it is not.
-    Returns the release ids per outcome."""
+    (with its manifest) is in place, forgotten (record, population and ledger entry, in one
+    transaction) when it is not. Returns the release ids per outcome."""
     pending = con.execute(
         "SELECT release_id, release_dir FROM release_records WHERE state = ? ORDER BY 1",
         [PENDING],
@@ -105,7 +118,13 @@ def resolve_pending_releases(con: duckdb.DuckDBPyConnection) -> dict[str, list[s
             _mark_published(con, release_id)
             settled[PUBLISHED].append(release_id)
         else:
-            _forget(con, release_id)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                _forget(con, release_id)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
             settled["forgotten"].append(release_id)
     return settled
 

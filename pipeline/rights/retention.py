@@ -5,7 +5,9 @@ The schedule is data (``pipeline/config/retention.toml``): pupil records until a
 for some days, the audit and retention logs for some years. ``retention_plan`` counts, per
 table and rule, the rows past their date on a day; ``apply_retention`` deletes them in one
 transaction and logs the counts. Running it again the same day deletes nothing, so it is
-safe to run nightly (DuckDB's file lock keeps two runs from writing at once).
+safe to run nightly (DuckDB's file lock keeps two runs from writing at once). The release
+ledger holds aggregates only and is kept as long as the releases it describes: no rule
+deletes it (``pipeline.store.ledger_tables``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ The bundle gathers, for one UPN:
 
 * every row of every table of the store that names the pupil, found from the catalog
   (``pipeline.store.catalog``), so a table added later is covered without a change here:
-  the inputs, the quarantine, staging, the consent register and the rights audit log;
+  the inputs, the quarantine, staging, the consent register and the rights audit log (not
+  the release ledger's tables, which hold aggregates only and no column that can name a
+  pupil);
 * the consent history (each instruction, who gave it, when, from when, when withdrawn);
 * which statistical releases could count the pupil and which excluded them because of a
   research opt-out (``release_population``);
@@ -86,7 +88,7 @@ def subject_access_bundle(con: duckdb.DuckDBPyConnection, upn: str) -> dict[str,
     return {
         "upn": upn,
         "generated_at": now_utc().isoformat(timespec="seconds") + "Z",
-        "tables_searched": [t.name for t in stored_tables(con)],
+        "tables_searched": [t.name for t in stored_tables(con) if held_on_pupil_sql(t)],
         "rows_held": sum(len(t["rows"]) for t in held.values()),
         "tables": held,
         "consent_history": [

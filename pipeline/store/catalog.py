@@ -5,6 +5,11 @@ this was written. So the tables are read from DuckDB's catalog, not listed by ha
 held on a pupil when any of its text columns holds the pupil's UPN (the ``upn`` column of
 an input, a quarantined value, a staging row) or its ``pupil_key`` column holds the pupil's
 keyed hash (the rights audit log, the release population records).
+
+The release ledger's tables (``pipeline.store.ledger_tables.LEDGER_TABLES``) hold aggregates
+only, never a UPN or a keyed hash (the ledger refuses a code shaped like an identifier): they
+are listed with no column that can name a pupil, so subject access does not list them and
+erasure and retention's pupil-records rule do not scan them (they grow with every release).
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+
+from pipeline.store.ledger_tables import LEDGER_TABLES
 
 KEY_COLUMN = "pupil_key"
 UPN_COLUMN = "upn"
@@ -24,7 +31,8 @@ class StoredTable:
     name: str
     columns: tuple[str, ...]
     text_columns: tuple[str, ...]
-    """Columns whose values may be a UPN (every text column except ``pupil_key``)."""
+    """Columns whose values may be a UPN (every text column except ``pupil_key``; none in
+    the ledger's tables)."""
     has_key: bool
 
     @property
@@ -59,7 +67,9 @@ def stored_tables(con: duckdb.DuckDBPyConnection) -> list[StoredTable]:
         StoredTable(
             name=table,
             columns=tuple(c for c, _ in cols),
-            text_columns=tuple(c for c, t in cols if t == "VARCHAR" and c != KEY_COLUMN),
+            text_columns=tuple(c for c, t in cols if t == "VARCHAR" and c != KEY_COLUMN)
+            if table not in LEDGER_TABLES
+            else (),
             has_key=any(c == KEY_COLUMN for c, _ in cols),
         )
         for table, cols in sorted(columns.items())

@@ -21,7 +21,9 @@ the population record of each release.
   them by a research opt-out, so a subject access request can say which releases used a
   pupil's data.
 * ``release_records``: one row per such release: its folder and whether it is published
-  (the population and the folder become visible together).
+  (the population and the folder become visible together). The release ledger adds its
+  columns (period, reference date, profile, revises, withdrawn) and tables
+  (``pipeline.store.ledger_tables``).
 * ``retention_runs``: the rows each retention run deleted (or would delete) per table.
 * ``pupil_corrections``: each correction's new value (as entered) and the delivery it was
   made on (e.g. ``{"census_date": "2025-10-02"}``), so a reload of that delivery is

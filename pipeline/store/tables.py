@@ -12,7 +12,7 @@ Besides one table per input (``schema.inputs.INPUTS``) the store keeps:
   (``consent_register``, macro ``instruction_in_force``). Every aggregate reads from it.
 
 The consent register, the rights audit log and the release population records are in
-``pipeline.store.rights_tables``.
+``pipeline.store.rights_tables``; the release ledger's tables in ``pipeline.store.ledger_tables``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from pipeline.store.ledger_tables import create_ledger_tables
 from pipeline.store.rights_tables import create_rights_tables
 from schema.inputs import INPUTS, InputSchema
 
@@ -101,5 +102,6 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(QUARANTINE_DDL)
     con.execute(LOADS_DDL)
     create_rights_tables(con)
+    create_ledger_tables(con)
     con.execute(ON_ROLL_MACRO)
     con.execute(ELIGIBLE_VIEW)

@@ -7,7 +7,7 @@ from pipeline.releases.ccg_health.note import documents
 from pipeline.releases.ccg_health.population import population_statuses
 from pipeline.releases.ccg_health.protection import protect_tables
 from pipeline.releases.ccg_health.publication import release_tables
-from pipeline.releases.ccg_health.tables import count
+from pipeline.releases.ccg_health.tables import audited_tables, count
 from pipeline.releases.spec import ReleaseSteps
 
 STEPS = ReleaseSteps(
@@ -16,4 +16,5 @@ STEPS = ReleaseSteps(
     release_tables=release_tables,
     documents=documents,
     population_statuses=population_statuses,
+    audited_tables=audited_tables,
 )

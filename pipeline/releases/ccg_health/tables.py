@@ -172,3 +172,8 @@ def count(
         detail=HealthTables(academic_year, year.census_date, tables),
         census_dates=(year.census_date,),
     )
+
+
+def audited_tables(counted: Counted) -> list[Table]:
+    """The year's linked health tables: every one is protected and audited together."""
+    return list(counted.detail.tables)

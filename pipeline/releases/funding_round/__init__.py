@@ -6,7 +6,7 @@ from pipeline.releases.funding_round.note import documents
 from pipeline.releases.funding_round.population import population_statuses
 from pipeline.releases.funding_round.protection import protect_tables
 from pipeline.releases.funding_round.publication import release_tables
-from pipeline.releases.funding_round.tables import count
+from pipeline.releases.funding_round.tables import audited_tables, count
 from pipeline.releases.spec import ReleaseSteps
 
 STEPS = ReleaseSteps(
@@ -15,4 +15,5 @@ STEPS = ReleaseSteps(
     release_tables=release_tables,
     documents=documents,
     population_statuses=population_statuses,
+    audited_tables=audited_tables,
 )

@@ -27,7 +27,12 @@ from pipeline.releases.nightly_performance.publication import (
     performance_release_tables,
     release_tables,
 )
-from pipeline.releases.nightly_performance.tables import Population, count, performance_populations
+from pipeline.releases.nightly_performance.tables import (
+    Population,
+    audited_tables,
+    count,
+    performance_populations,
+)
 from pipeline.releases.nightly_performance.years import release_years
 from pipeline.releases.spec import ReleaseSteps
 
@@ -37,6 +42,7 @@ STEPS = ReleaseSteps(
     release_tables=release_tables,
     documents=documents,
     population_statuses=population_statuses,
+    audited_tables=audited_tables,
 )
 
 __all__ = [

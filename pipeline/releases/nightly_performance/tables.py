@@ -170,6 +170,12 @@ def count(
     )
 
 
+def audited_tables(counted: Counted) -> list[Table]:
+    """The count tables of every population (family and year): every one is protected with
+    its population's and audited (the means beside them follow their cohort cells)."""
+    return [table for population in counted.detail for table in population.tables]
+
+
 def exclusions_markdown(populations: Sequence[Population]) -> str:
     """Per population (family and year): rows, counted, opted out, not on the census."""
     lines = [

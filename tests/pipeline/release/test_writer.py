@@ -174,3 +174,24 @@ def test_document_names_cannot_escape_the_release(tmp_path: Path) -> None:
     with pytest.raises(ReleaseRefused, match="plain file name"):
         release(tmp_path, [table()], documents={"../escape.md": "x"})
     assert list((tmp_path / "releases").iterdir()) == []
+
+
+def test_file_digests_are_the_written_files_and_revises_is_only_in_a_revision(
+    tmp_path: Path,
+) -> None:
+    documents = {"README.md": "# For the recipient\n\nÉcole, naïve.\n"}
+    tables = [table(), table("pupils_by_phase")]
+    first = release(tmp_path / "a", tables, documents=documents)
+    manifest = json.loads((first / "manifest.json").read_text())
+    listed = {t["file"]: t["sha256"] for t in manifest["tables"]}
+    listed.update({d["file"]: d["sha256"] for d in manifest["documents"]})
+    assert writer.file_digests(tables, documents) == listed
+    assert "revises" not in manifest
+    revision = release(tmp_path / "b", tables, documents=documents, revises=first.name)
+    revised = json.loads((revision / "manifest.json").read_text())
+    assert revised["revises"] == first.name
+    keys = list(revised)
+    assert keys[keys.index("reference_date") + 1] == "revises"
+    assert {
+        k: v for k, v in revised.items() if k not in {"release_id", "created_at", "revises"}
+    } == {k: v for k, v in manifest.items() if k not in {"release_id", "created_at"}}

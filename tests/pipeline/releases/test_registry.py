@@ -25,6 +25,7 @@ SHAPE = {
     "release_tables": "publication",
     "documents": "note",
     "population_statuses": "population",
+    "audited_tables": "tables",
 }
 """Each step of a release and the module of its package that defines it."""
 
@@ -107,7 +108,7 @@ def test_every_release_records_its_population_with_the_release(
     profile = load_profile(spec.default_profile)
     counted = count_release.fn(spec, small_store, spec.period.default, profile, {})
     protected = protect_release.fn(spec, counted, profile, {})
-    release = publish_release.fn(spec, small_store, tmp_path, counted, protected, profile)
+    release = publish_release.fn(spec, small_store, tmp_path, counted, protected, profile).folder
     manifest = json.loads((release / "manifest.json").read_text())
     assert manifest["flow"] == spec.name
     assert manifest["audit"]["digest"] == protected.audit.digest

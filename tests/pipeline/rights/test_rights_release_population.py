@@ -32,7 +32,7 @@ def test_release_records_counted_and_excluded_pupils(store_path: Path, tmp_path:
     protected = protect_release.fn(spec, counted, profile, {})
     release = publish_release.fn(
         spec, store_path, tmp_path / "releases", counted, protected, profile
-    )
+    ).folder
     with open_store(store_path) as con:
         rows = con.execute(
             "SELECT status, count(*) FROM release_population WHERE release_id = ? "
