@@ -1,19 +1,9 @@
-"""A release and its population record become visible together, and only audited cells are
-written.
-
-The crash test kills a real writer process (``os._exit``, no clean-up runs) at every step of
-writing a release with its population record: before and after each file written, each
-flush, the record's preparation, the rename that publishes the folder and the record's
-confirmation. After each kill, the releases a reader sees (complete folders) and the
-releases subject access sees (published records, pending ones settled) must be the same.
-"""
+"""A release and its population record are written together, and only audited cells are
+written. (The kill test at every step of writing a release with its population record and
+ledger entry is ``tests/pipeline/ledger/test_ledger_record.py``.)"""
 
 from __future__ import annotations
 
-import pickle
-import subprocess
-import sys
-import textwrap
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -87,81 +77,6 @@ def recorded_releases(db: Path) -> set[str]:
         ).fetchall()[0][0]
     assert orphans == 0
     return {r[0] for r in rows}
-
-
-WRITER = textwrap.dedent(
-    """
-    import os, pickle, sys
-    from pathlib import Path
-    import polars as pl
-    from disclosure import DFE
-    from pipeline.release import writer
-    from pipeline.rights.release_population import PopulationRecord
-    from pipeline.store import open_store
-
-    kill_at, work = int(sys.argv[1]), Path(sys.argv[2])
-    tables, report, statuses = pickle.loads((work / "release.pickle").read_bytes())
-    steps = [0]
-
-    def step(call):
-        def wrapped(*args, **kwargs):
-            steps[0] += 1
-            if steps[0] == kill_at:
-                os._exit(9)
-            result = call(*args, **kwargs)
-            steps[0] += 1
-            if steps[0] == kill_at:
-                os._exit(9)
-            return result
-        return wrapped
-
-    writer.fsync_dir = step(writer.fsync_dir)
-    writer.os.rename = step(os.rename)
-    pl.DataFrame.write_csv = step(pl.DataFrame.write_csv)
-    Path.write_text = step(Path.write_text)
-    PopulationRecord.prepare = step(PopulationRecord.prepare)
-    PopulationRecord.confirm = step(PopulationRecord.confirm)
-    with open_store(work / "store.duckdb") as con:
-        writer.write_release(
-            releases_dir=work / "releases", flow="test-flow", reference_date="2025-10-02",
-            profile=DFE,
-            tables=tables, inputs=[], audit=report,
-            documents={"README.md": "# note"},
-            record=PopulationRecord(con, "test-flow", statuses),
-        )
-    sys.exit(0)
-    """
-)
-
-
-@pytest.mark.slow
-def test_killed_at_any_step_the_release_and_its_population_are_both_visible_or_neither(
-    tmp_path: Path,
-) -> None:
-    tables, report = protected_release()
-    kills = 0
-    for kill_at in range(1, 60):
-        work = tmp_path / f"kill-{kill_at}"
-        work.mkdir()
-        (work / "release.pickle").write_bytes(pickle.dumps((tables, report, STATUSES)))
-        with open_store(work / "store.duckdb"):
-            pass
-        done = subprocess.run(
-            [sys.executable, "-c", WRITER, str(kill_at), str(work)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode in (0, 9), done.stderr
-        visible = visible_releases(work / "releases")
-        assert visible == recorded_releases(work / "store.duckdb"), f"killed at step {kill_at}"
-        if done.returncode == 0:
-            assert len(visible) == 1
-            break
-        kills += 1
-    else:
-        pytest.fail("the writer never finished")
-    assert kills >= 10  # every file, flush, the record, the rename and the confirmation
 
 
 def test_a_pattern_changed_after_the_audit_is_refused(tmp_path: Path) -> None:
