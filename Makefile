@@ -29,7 +29,7 @@ demo: $(STAMP)
 	$(BIN)/pupilstats demo
 
 # The import contracts (pyproject.toml, [tool.importlinter]) are checked first: it takes a second.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
