@@ -10,6 +10,8 @@ from pathlib import Path
 
 from disclosure import Profile
 from flows.tasks.base import store_reading_task, store_task
+from pipeline.release.latest import point_latest
+from pipeline.releases.over_time import with_history
 from pipeline.releases.publish import Published, publish
 from pipeline.releases.registry import release_steps
 from pipeline.releases.spec import Counted, Options, Protected, ReleaseSpec
@@ -21,9 +23,10 @@ def count_release(
     spec: ReleaseSpec, db_path: Path, period: str | None, profile: Profile, options: Options
 ) -> Counted:
     """Count the release's linked tables from its population, statistics-eligible pupils
-    only (no pupil-level data leaves the store's process)."""
+    only (no pupil-level data leaves the store's process), with the earlier releases of the
+    same pupils they will be protected against (the ledger's)."""
     with open_store(db_path) as con:
-        return release_steps(spec).count(con, period, profile, options)
+        return with_history(con, spec, release_steps(spec).count(con, period, profile, options))
 
 
 @store_task(name="protect and audit")
@@ -49,6 +52,9 @@ def publish_release(
     the population it counted, held back or excluded (for subject access requests) and its
     ledger entry: all become visible together. Nothing is written when the ledger's latest
     release of the period holds the same files; a changed release of a period already
-    released is a revision of it (``pipeline.releases.publish``)."""
+    released is a revision of it (``pipeline.releases.publish``). Either way
+    ``latest/<flow>`` then names the release (``pipeline.release.latest``)."""
     with open_store(db_path) as con:
-        return publish(spec, con, releases_dir, counted, protected, profile)
+        published = publish(spec, con, releases_dir, counted, protected, profile)
+    point_latest(releases_dir, spec.name, published.folder)
+    return published

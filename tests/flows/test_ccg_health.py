@@ -249,10 +249,11 @@ def test_the_command_runs_the_flow_on_the_store(run: Run) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "release written" in result.output
-    (release,) = (reports / "releases").iterdir()
+    (release,) = [p for p in (reports / "releases").iterdir() if p.name != "latest"]
+    assert (reports / "releases" / "latest" / "ccg-health").resolve() == release.resolve()
     manifest = json.loads((release / "manifest.json").read_text())
     assert manifest["profile"]["name"] == "dfe" and manifest["audit"]["passed"]
     assert len(manifest["tables"]) == 4
     assert "Counts of 1 to 2 are shown as `c`" in (release / "README.md").read_text()
-    bad = runner.invoke(app, ["run", "ccg-health", "--academic-year", "2025-26"])
+    bad = runner.invoke(app, ["run", "ccg-health", "--academic-year", "2025/27"])
     assert bad.exit_code == 1 and "not of the form 2025/26" in bad.output

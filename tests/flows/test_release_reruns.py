@@ -1,5 +1,6 @@
 """Releases over time, end to end: a second night on unchanged input writes nothing new and
-the run says which release it repeats; the dashboard still shows that release."""
+the run says which release it repeats; the dashboard and ``releases/latest`` still show
+that release."""
 
 from __future__ import annotations
 
@@ -26,14 +27,23 @@ def test_a_second_night_on_the_same_input_writes_nothing_new(
 ) -> None:
     from cli import app
     from flows.releases import RELEASE_FLOWS
+    from pipeline.release.latest import latest_index, point_latest
 
     nightly = RELEASE_FLOWS["nightly-performance"]
     store, reports = tmp_path / "store.duckdb", tmp_path / "reports"
     first = nightly(input_dir=borough_dir, db=store, reports=reports)
     assert first.identical_to is None and first.revises is None
+    latest = reports / "releases" / "latest"
+    assert (latest / "nightly-performance").resolve() == first.release.resolve()
+    point_latest(reports / "releases", "nightly-performance", tmp_path)  # somewhere else
     second = nightly(input_dir=borough_dir, db=store, reports=reports)
     assert second.identical_to == first.release.name and second.release == first.release
-    assert [p.name for p in (reports / "releases").iterdir()] == [first.release.name]
+    names = sorted(p.name for p in (reports / "releases").iterdir())
+    assert names == ["latest", first.release.name]
+    assert (latest / "nightly-performance").resolve() == first.release.resolve()
+    assert latest_index(reports / "releases")["nightly-performance"]["release_id"] == (
+        first.release.name
+    )
     status = json.loads((reports / "dashboard" / "status.json").read_text())
     assert status["state"] == "ok" and status["release_id"] == first.release.name
 
