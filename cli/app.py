@@ -18,7 +18,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from cli.help_format import VersionOption, show_flags_as_flags
 from pipeline.settings import PROJECT_ROOT
 from schema.errors import PupilstatsError
 
@@ -31,6 +33,13 @@ run_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(run_app, name="run")
+show_flags_as_flags()
+
+
+@app.callback()
+def main_options(version: VersionOption = False) -> None:
+    """Disclosure-controlled statistics from a local authority's pupil records."""
+
 
 console = Console()
 errors = Console(stderr=True)
@@ -56,8 +65,9 @@ def prefect_defaults() -> None:
 
 
 def fail(error: Exception) -> typer.Exit:
-    """Print one clear error line (no traceback) and return the exit to raise."""
-    errors.print(f"[bold red]error:[/] {error}", highlight=False)
+    """Print one clear error line (no traceback, never wrapped: paths and lists stay whole)
+    and return the exit to raise."""
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
 

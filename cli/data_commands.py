@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from cli.app import DbOption, app, console, fail, prefect_defaults
+from cli.input_folders import check_input_folder
 from pipeline.load.commit import LoadReport
-from pipeline.load.inputs import commit_inputs, find_input_files, stage_inputs
+from pipeline.load.inputs import commit_inputs, stage_inputs
 from pipeline.settings import DEFAULT_SYNTHETIC_DIR, Settings
 from pipeline.store import open_store
 from schema.errors import PupilstatsError
@@ -32,12 +33,18 @@ def generate(
     borough = generate_borough(pupils=pupils, seed=seed, la_number=la, defects=defects)
     written = write_borough(borough, out, fmt=format)
     for name, path in written.items():
-        console.print(f"{name:>8}  {path}")
+        console.print(f"{name:>8}  {path}", highlight=False, soft_wrap=True)
 
 
 def print_loads(reports: list[LoadReport]) -> None:
-    """One line per input: rows read, accepted and quarantined (by reason)."""
+    """One line per input: rows read, accepted and quarantined (by reason); loads of
+    several folders (one per year) under a heading naming each folder."""
+    folders = {Path(r.file).parent for r in reports}
+    heading: Path | None = None
     for r in reports:
+        if len(folders) > 1 and Path(r.file).parent != heading:
+            heading = Path(r.file).parent
+            console.print(f"[bold]{heading.name}[/]  {heading}", highlight=False, soft_wrap=True)
         reasons = ", ".join(f"{k} {v}" for k, v in r.quarantined_by_reason.items())
         console.print(
             f"{r.input:>8}  read {r.rows_read:>6}  accepted {r.rows_accepted:>6}  "
@@ -55,8 +62,9 @@ def load(
     prefect_defaults()
     settings = Settings.from_env(db=db)
     try:
+        files = check_input_folder(folder)
         with open_store(settings.db_path) as con:
-            staged = stage_inputs(con, find_input_files(folder))
+            staged = stage_inputs(con, files)
             reports = commit_inputs(con, [s.input for s in staged])
     except PupilstatsError as error:
         raise fail(error) from None

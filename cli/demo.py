@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.app import DEFAULT_CENSUS_DATE, DbOption, ReportsOption, app, console
+from cli.quality_runs import QualityRuns
 from cli.run import print_result, run_release_flow
 from pipeline.dashboard import dashboard_dir
 from pipeline.releases.registry import RELEASES
@@ -21,7 +22,7 @@ DEMO_YEARS = 3
 def print_dashboard(reports: Path | None) -> None:
     """Say where the dashboard the nightly flow built is, and which release it shows."""
     page = dashboard_dir(Settings.from_env(reports=reports).reports_dir) / "index.html"
-    console.print(f"[bold green]dashboard:[/] {page}", highlight=False)
+    console.print(f"[bold green]dashboard:[/] {page}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -32,16 +33,19 @@ def demo(
     db: DbOption = None,
     reports: ReportsOption = None,
 ) -> None:
-    """Generate three years of the synthetic borough, then run every registered release on
-    them (the nightly performance statistics with the dashboard, the funding round and the
-    CCG health release)."""
+    """Generate three years of a synthetic borough and run every release on them.
+
+    The nightly performance statistics (with the dashboard) load the three years' folders;
+    the funding round and the CCG health release then use the store."""
     # The synthetic generator imports NumPy and SciPy: imported here, not at startup (see cli.app).
     from pipeline.synthetic.history import generate_history, write_history
 
     out = DEFAULT_SYNTHETIC_DIR
     console.print(
         f"generating {DEMO_YEARS} years of a synthetic borough of {pupils} pupils "
-        f"(seed {seed}) in {out}"
+        f"(seed {seed}) in {out}",
+        highlight=False,
+        soft_wrap=True,
     )
     boroughs = generate_history(
         pupils=pupils, seed=seed, census_date=DEFAULT_CENSUS_DATE, years=DEMO_YEARS,
@@ -50,11 +54,11 @@ def demo(
     folders = write_history(boroughs, out)
     for spec, input_dirs in demo_plan(folders):
         console.rule(spec.title)
-        print_result(
-            run_release_flow(
-                spec, spec.period.default, input_dirs=input_dirs, db=db, reports=reports
-            )
+        quality = QualityRuns(Settings.from_env(reports=reports).reports_dir)
+        result = run_release_flow(
+            spec, spec.period.default, input_dirs=input_dirs, db=db, reports=reports
         )
+        print_result(result, quality.new_indexes(), spec.name)
         if spec.dashboard:
             print_dashboard(reports)
 

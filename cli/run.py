@@ -18,19 +18,28 @@ import typer
 
 from cli.app import DbOption, ReportsOption, console, fail, prefect_defaults, run_app
 from cli.data_commands import print_loads
+from cli.quality_runs import QualityRuns
+from cli.run_arguments import check_run_arguments
+from pipeline.release.latest import LATEST_DIR
 from pipeline.releases.registry import RELEASES
 from pipeline.releases.spec import ReleaseSpec
+from pipeline.settings import Settings
 from schema.errors import PupilstatsError
 
 if TYPE_CHECKING:
     from pipeline.release.summary import RunResult
 
 
-def print_result(result: RunResult) -> None:
-    """Loads, the release's figures, suppression counts per table and the release folder."""
+def print_result(
+    result: RunResult, data_docs: list[Path] | None = None, flow: str | None = None
+) -> None:
+    """Loads, the release's figures, suppression counts per table, then where everything is:
+    the release folder (and its reader's note), ``releases/latest/<flow>`` naming it, and the
+    Data Docs of the inputs the run loaded. Paths are printed whole, never wrapped, so they
+    can be copied."""
     print_loads(result.loads)
     for label, figure in result.facts.items():
-        console.print(f"{label}: {figure}", highlight=False)
+        console.print(f"{label}: {figure}", highlight=False, soft_wrap=True)
     for t in result.tables:
         console.print(
             f"{t['table']:>20}  cells {t.get('cells')}  primary {t.get('primary')}  "
@@ -40,15 +49,22 @@ def print_result(result: RunResult) -> None:
     console.print(f"protection: {result.method}", highlight=False)
     if result.identical_to:
         console.print(
-            f"\n[bold]identical to release {result.identical_to}: nothing new written[/]\n"
-            f"release: {result.release}",
+            f"\n[bold]identical to release {result.identical_to}: nothing new written[/]",
             highlight=False,
             soft_wrap=True,
         )
-        return
-    if result.revises:
+    elif result.revises:
         console.print(f"revises release {result.revises}", highlight=False, soft_wrap=True)
-    console.print(f"\n[bold green]release written:[/] {result.release}")
+    label = "release:" if result.identical_to else "\n[bold green]release written:[/]"
+    console.print(f"{label} {result.release}", highlight=False, soft_wrap=True)
+    note = result.release / "README.md"
+    if note.is_file():
+        console.print(f"reader's note: {note}", highlight=False, soft_wrap=True)
+    latest = result.release.parent / LATEST_DIR / (flow or "")
+    if flow and latest.is_symlink():
+        console.print(f"latest: {latest}", highlight=False, soft_wrap=True)
+    for index in data_docs or []:
+        console.print(f"Data Docs: {index}", highlight=False, soft_wrap=True)
 
 
 def run_release_flow(
@@ -61,10 +77,13 @@ def run_release_flow(
     reports: Path | None = None,
     options: dict[str, Any] | None = None,
 ) -> RunResult:
-    """Check the period, then run ``spec``'s flow, turning a pipeline error into one clear
-    CLI error."""
+    """Check every argument (``cli.run_arguments``: no flow starts on a user's mistake), then
+    run ``spec``'s flow, turning a pipeline error into one clear CLI error."""
+    profile = profile or spec.default_profile
     try:
-        checked = spec.period.check(period) if period is not None else None
+        checked = check_run_arguments(
+            spec, period, profile=profile, input_dirs=list(input_dirs or []), db=db
+        )
     except PupilstatsError as error:
         raise fail(error) from None
     prefect_defaults()
@@ -95,6 +114,7 @@ def _command(spec: ReleaseSpec) -> Callable[..., None]:
 
     def command(**given: Any) -> None:
         options = {name: given.pop(name) for name in own}
+        quality = QualityRuns(Settings.from_env(reports=given["reports"]).reports_dir)
         result = run_release_flow(
             spec,
             given["period"],
@@ -104,7 +124,7 @@ def _command(spec: ReleaseSpec) -> Callable[..., None]:
             reports=given["reports"],
             options=options,
         )
-        print_result(result)
+        print_result(result, quality.new_indexes(), spec.name)
 
     period_flag = spec.period.flag
     parameters = [

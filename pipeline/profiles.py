@@ -1,12 +1,19 @@
-"""Named release profiles, read from ``pipeline/config/profiles.toml``."""
+"""Named release profiles, read from ``pipeline/config/profiles.toml``.
+
+Listing the profiles imports no statistics library (the command line checks a profile's
+name before any flow starts); the disclosure library is imported to build one.
+"""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from disclosure import Profile
 from schema.errors import PupilstatsError
+
+if TYPE_CHECKING:
+    from disclosure import Profile
 
 PROFILES_FILE = Path(__file__).with_name("config") / "profiles.toml"
 
@@ -23,5 +30,7 @@ def load_profile(name: str, path: Path = PROFILES_FILE) -> Profile:
         raise PupilstatsError(
             f"unknown release profile {name!r}; known profiles: {', '.join(sorted(profiles))}"
         )
+    from disclosure import Profile  # NumPy, HiGHS: imported only to build a profile
+
     settings = {k: v for k, v in profiles[name].items() if k != "description"}
     return Profile(name=name, **settings)
