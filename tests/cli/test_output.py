@@ -1,0 +1,88 @@
+"""What the command line prints: its version, flags shown as flags, and paths never wrapped
+(a long release path at 80 columns stays on one line, so it can be copied)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from pipeline.release.latest import point_latest
+from pipeline.release.summary import RunResult
+
+PUPILSTATS = Path(sys.executable).parent / "pupilstats"
+runner = CliRunner()
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    done = subprocess.run(
+        [str(PUPILSTATS), "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout == f"pupilstats {version('pupilstats')}\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "flags"),
+    [
+        ([], ["--version", "--help"]),
+        (["run", "ccg-health"], ["--by-school", "--help"]),
+        (["retention"], ["--dry-run", "--apply"]),
+        (["ledger", "withdraw"], ["--yes"]),
+    ],
+)
+def test_help_shows_flags_as_flags(command: list[str], flags: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.output
+    for flag in flags:
+        assert flag in result.output
+    if command == ["run", "ccg-health"]:
+        assert "--no-by-school" in result.output
+        assert re.search(r"--academic-year\s+<str>", result.output), "values keep their type"
+
+
+def test_a_run_prints_whole_paths_its_note_latest_and_data_docs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli.app import console
+    from cli.run import print_result
+
+    deep = tmp_path / ("a-long-folder-name-" * 4) / "reports" / "releases"
+    release = deep / "ccg-health-2026-07-10-20261203T072242Z-a4257e"
+    release.mkdir(parents=True)
+    (release / "README.md").write_text("note")
+    point_latest(deep, "ccg-health", release)
+    docs = tmp_path / ("quality-" * 8) / "index.html"
+    monkeypatch.setattr(console, "width", 80)  # a terminal of 80 columns
+    print_result(RunResult(release=release), [docs], "ccg-health")
+    lines = capsys.readouterr().out.splitlines()
+    assert f"release written: {release}" in lines
+    assert f"reader's note: {release / 'README.md'}" in lines
+    assert f"latest: {deep / 'latest' / 'ccg-health'}" in lines
+    assert f"Data Docs: {docs}" in lines
+    assert len(str(release)) > 80, "the test means a path longer than the terminal"
+
+
+def test_an_error_naming_a_long_path_is_one_line_at_80_columns(tmp_path: Path) -> None:
+    missing = tmp_path / ("no-such-folder-" * 6)
+    env = {**os.environ, "COLUMNS": "80"}
+    done = subprocess.run(
+        [str(PUPILSTATS), "load", str(missing), "--db", str(tmp_path / "s.duckdb")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"error: {missing}: input folder not found (one holding census.csv, schools.csv, "
+        "consent.csv)"
+    ]
