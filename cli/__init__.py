@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import sys
 
-from cli import data_commands, demo, ledger, rights, run, serve, validate  # noqa: F401  (register commands)
+from cli import (  # noqa: F401  (register commands)
+    data_commands,
+    demo,
+    ledger,
+    quarantine,
+    rights,
+    run,
+    serve,
+    validate,
+)
 from cli.app import app, errors
 from schema.errors import PupilstatsError
 

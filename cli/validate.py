@@ -44,6 +44,19 @@ def _geography(path: Path) -> pl.DataFrame:
     return frame
 
 
+def check_lines(check: FileCheck) -> list[str]:
+    """Per failed check: the check, its column, how many lines and the first line numbers
+    (the file's own line numbers, the header being line 1), so the rows can be found."""
+    if not check.by_check:
+        return [f"    {code:<28} {rows:>7}" for code, rows in check.quarantined_by_reason.items()]
+    lines = []
+    for c in check.by_check:
+        more = ", ..." if c.rows > len(c.first_lines) else ""
+        where = ", ".join(str(n) for n in c.first_lines) + more
+        lines.append(f"    {c.check:<24} {c.field:<20} {c.rows:>7}  line(s) {where}")
+    return lines
+
+
 def print_check(check: FileCheck) -> None:
     """The file's summary: counts, reasons, temporary UPNs, ignored columns, verdict."""
     console.print(
@@ -52,8 +65,8 @@ def print_check(check: FileCheck) -> None:
         f"quarantined {check.rows_quarantined}",
         highlight=False,
     )
-    for reason, rows in check.quarantined_by_reason.items():
-        console.print(f"    {reason:<28} {rows:>7}", highlight=False)
+    for line in check_lines(check):
+        console.print(line, highlight=False, soft_wrap=True)
     if check.temporary_upns:
         console.print(f"  temporary UPNs accepted: {check.temporary_upns}", highlight=False)
     if check.ignored_columns:
@@ -61,7 +74,9 @@ def print_check(check: FileCheck) -> None:
     if check.accepted:
         console.print("  [bold green]accepted[/]")
     for failure in check.batch_failures:
-        errors.print(f"[bold red]rejected:[/] {check.file}: {failure}", highlight=False)
+        errors.print(
+            f"[bold red]rejected:[/] {check.file}: {failure}", highlight=False, soft_wrap=True
+        )
 
 
 @app.command("validate")

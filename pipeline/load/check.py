@@ -41,6 +41,49 @@ def rows_by_reason(parts: list[pl.DataFrame], column: str = "reason") -> dict[st
     return dict(counts.iter_rows())
 
 
+FIRST_LINES = 5
+"""How many line numbers a check's summary lists (``CheckLines.first_lines``)."""
+
+
+@dataclass(frozen=True)
+class CheckLines:
+    """Where one check failed in a file: the column(s), how many lines, the first lines."""
+
+    check: str
+    field: str
+    rows: int
+    first_lines: tuple[int, ...]
+
+
+def lines_by_check(parts: list[pl.DataFrame], first: int = FIRST_LINES) -> tuple[CheckLines, ...]:
+    """Per check and column, the distinct quarantined lines (count and the first ``first``),
+    over quarantine frames with ``_line``, ``reason`` and (where known) ``field``; a row too
+    malformed to split into fields has field ``(row)``."""
+    frames = [
+        p.select(
+            pl.col(LINE).cast(pl.Int64),
+            pl.col("reason").map_elements(reason_code, return_dtype=pl.Utf8).alias("check"),
+            (pl.col("field") if "field" in p.columns else pl.lit(None, pl.Utf8))
+            .fill_null("(row)")
+            .alias("field"),
+        )
+        for p in parts
+        if not p.is_empty()
+    ]
+    if not frames:
+        return ()
+    grouped = (
+        pl.concat(frames)
+        .group_by("check", "field")
+        .agg(pl.col(LINE).n_unique().alias("rows"), pl.col(LINE).unique().sort().head(first))
+        .sort("check", "field")
+    )
+    return tuple(
+        CheckLines(check, field, rows, tuple(lines))
+        for check, field, rows, lines in grouped.iter_rows()
+    )
+
+
 def bad_share_failure(bad: int, read: int, limit: float) -> str | None:
     """The batch failure when more than ``limit`` of ``read`` rows are bad."""
     if read and bad / read > limit:
@@ -80,6 +123,8 @@ class FileCheck:
     temporary_upns: int = 0
     ignored_columns: tuple[str, ...] = ()
     batch_failures: tuple[str, ...] = ()
+    by_check: tuple[CheckLines, ...] = ()
+    """Where each check failed (column, count, first lines); filled by :func:`check_file`."""
 
     @property
     def accepted(self) -> bool:
@@ -129,9 +174,12 @@ def check_file(
         file=str(raw.file),
     )
     unparsed = raw.malformed.height + parsed.quarantined[LINE].n_unique()
-    by_reason = rows_by_reason(
-        [raw.malformed, parsed.quarantined, outcome.quarantined.rename({"expectation": "reason"})]
-    )
+    parts = [
+        raw.malformed,
+        parsed.quarantined,
+        outcome.quarantined.rename({"expectation": "reason"}),
+    ]
+    by_reason = rows_by_reason(parts)
     check = FileCheck(
         input=input_name,
         file=str(raw.file),
@@ -142,5 +190,6 @@ def check_file(
         temporary_upns=int(outcome.statistics.get("temporary_upns", 0)),
         ignored_columns=raw.ignored_columns,
         batch_failures=tuple(batch_reasons(outcome, raw.rows_read, unparsed, limits.max_bad_share)),
+        by_check=lines_by_check(parts),
     )
     return check, outcome
