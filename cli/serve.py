@@ -3,7 +3,8 @@
 Schedules need a Prefect server (Prefect's temporary local server cannot schedule), named
 by ``PREFECT_API_URL``. The command registers the deployments with their schedule, then
 stays in the foreground running whatever the server schedules or is asked to run, until
-it is stopped (Ctrl-C or SIGTERM).
+it is stopped (Ctrl-C or SIGTERM, at any moment: while starting, too), then says it stopped
+and exits 0, without a traceback.
 
 Prefect and the flows are imported inside the functions below: they take seconds to
 import, and ``pupilstats --help`` must not wait for them (see ``cli.app``).
@@ -11,7 +12,9 @@ import, and ``pupilstats --help`` must not wait for them (see ``cli.app``).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -65,6 +68,27 @@ def serve(
 ) -> None:
     """Serve the nightly flow (and the dashboard rebuild) on the Prefect server."""
     prefect_defaults()
+    signal.signal(signal.SIGTERM, _interrupt)  # Prefect's runner takes SIGTERM over once started
+    with contextlib.suppress(KeyboardInterrupt):
+        _serve(cron, timezone, input_dir, db, reports, limit)
+    console.print("pupilstats serve: stopped", highlight=False)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM before the runner has started: stop as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
+def _serve(
+    cron: str,
+    timezone: str,
+    input_dir: Path | None,
+    db: Path | None,
+    reports: Path | None,
+    limit: int,
+) -> None:
+    """Register the deployments and run what the server schedules until stopped (Prefect's
+    runner stops on Ctrl-C or SIGTERM, cancelling a run in progress)."""
     try:
         url = prefect_api_url()
         check_server(url)

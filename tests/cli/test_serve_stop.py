@@ -1,0 +1,137 @@
+"""``pupilstats serve`` stops cleanly on Ctrl-C (SIGINT) and on SIGTERM: within seconds,
+exit code 0, a line saying it stopped and no traceback, whether the signal comes while it
+serves or while it is still starting.
+
+Serving needs a real Prefect server: the module starts one on a loopback port (SQLite under
+a temporary ``PREFECT_HOME``) and stops it by its own pid.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+BIN = Path(sys.executable).parent
+STOP_WITHIN_SECONDS = 3.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(predicate: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"not {what} after {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    import httpx
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    url = f"http://127.0.0.1:{_free_port()}/api"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PUPILSTATS_"))},
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    port = url.split(":")[2].split("/")[0]
+    log = (home / "server.log").open("wb")
+    server = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", port],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+    def healthy() -> bool:
+        assert server.poll() is None, (home / "server.log").read_text()[-2000:]
+        try:
+            return httpx.get(f"{url}/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        _wait_for(healthy, 120, "healthy")
+        yield {**env, "PREFECT_API_URL": url}
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+        log.close()
+
+
+def _serve(env: dict[str, str], work: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    out = work / "serve.log"
+    stores = ["--db", str(work / "s.duckdb"), "--reports", str(work / "reports")]
+    process = subprocess.Popen(
+        [str(BIN / "pupilstats"), "serve", *stores],
+        env=env,
+        stdout=out.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    return process, out
+
+
+def _stop(process: subprocess.Popen[bytes], sig: signal.Signals) -> float:
+    started = time.monotonic()
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=5)
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_serve_stops_cleanly_while_serving(
+    server_env: dict[str, str], tmp_path: Path, sig: signal.Signals
+) -> None:
+    process, out = _serve(server_env, tmp_path)
+    _wait_for(lambda: "being served" in out.read_text(), 60, "serving")
+    time.sleep(1)  # polling for scheduled runs
+    seconds = _stop(process, sig)
+    said = out.read_text()
+    print(f"{sig.name}: stopped after {seconds:.2f} s")
+    assert process.returncode == 0, said
+    assert seconds < STOP_WITHIN_SECONDS, f"{sig.name}: {seconds:.2f} s"
+    assert "Traceback" not in said
+    assert said.rstrip().endswith("pupilstats serve: stopped")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_serve_stops_cleanly_while_starting(
+    server_env: dict[str, str], tmp_path: Path, sig: signal.Signals
+) -> None:
+    process, out = _serve(server_env, tmp_path)
+    _wait_for(lambda: "serving 2 deployment(s)" in out.read_text(), 60, "registering")
+    seconds = _stop(process, sig)
+    said = out.read_text()
+    print(f"{sig.name} while starting: stopped after {seconds:.2f} s")
+    assert process.returncode == 0, said
+    assert seconds < STOP_WITHIN_SECONDS, f"{sig.name}: {seconds:.2f} s"
+    assert "Traceback" not in said
+    assert "pupilstats serve: stopped" in said
