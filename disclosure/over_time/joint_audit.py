@@ -13,11 +13,16 @@ cells of both releases and those removal (or addition) counts gives, in whole nu
   fails when recovered exactly, or narrowed inside ``1..t-1`` while its true value is there
   (the threshold rule, 4.2.1). A secondary cell of the new release that the pair gives away
   exactly is not a failure (it protects nothing any more; the new release alone still
-  leaves its interval open); it is counted (``recoverable``);
+  leaves its interval open); it is counted (``recoverable``), and so is a cell primary
+  only by the difference rule (its change is what is sensitive, checked below);
 - every paired attribute cell whose change is ``1..t-1`` pupils: the interval of its change
   ``d``, which fails when it lies inside ``1..t-1`` or ``-(t-1)..-1`` (the difference rule,
   :mod:`disclosure.over_time.difference_rule`): the attacker would know for certain that
-  a few of the changed pupils have that attribute.
+  a few of the changed pupils have that attribute. Not when the attacker pins it as
+  tightly from the earlier release and the change of each place's total alone (the cells at
+  the total of every attribute, which a release may show: the run says how many pupils it
+  left out): a pupil who left a primary school was in key stage R-6 whatever is suppressed
+  (``shown_by_totals``).
 
 A release failing this audit is not written. Method note: ``docs/methods/releases-over-time.md``.
 """
@@ -44,6 +49,7 @@ from disclosure.over_time.earlier import (
     paired_cells,
     primary_cells,
 )
+from disclosure.primary.assess import DIFFERENCE as DIFFERENCE_REASON
 from disclosure.primary.assess import REQUESTED
 from disclosure.profile import Profile
 from disclosure.protected_tables import REASON
@@ -97,6 +103,10 @@ class JointAuditReport:
     recoverable_cells: tuple[int, ...] = ()
     """The new release's unique cells (of ``link_tables(tables)``) counted in
     ``recoverable``: suppressed as secondaries, given away exactly by the pair."""
+    shown_by_totals: int = 0
+    """Changes of a few pupils pinned already by the earlier release and how many pupils
+    changed in each place (the totals over every attribute, which may be shown): not
+    findings (module docstring)."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready verdict for a manifest (no true value of a suppressed cell: findings
@@ -109,6 +119,7 @@ class JointAuditReport:
             "changes_checked": self.changes_checked,
             "recoverable_secondaries": self.recoverable,
             "failures": len(self.findings),
+            "changes_shown_by_totals": self.shown_by_totals,
         }
 
 
@@ -128,6 +139,22 @@ def kept_only(
         if isinstance(frame, pl.DataFrame) and REASON in frame.columns:
             mask = mask & (frame[REASON] == REQUESTED).fill_null(False).to_numpy()
         only[linked.cell_of[table.name][mask]] = True
+    return only
+
+
+def difference_only(
+    tables: Sequence[Table], suppressed: Mapping[str, Any], linked: LinkedCells
+) -> np.ndarray:
+    """Unique cells primary only by the difference rule (reason ``difference``): what is
+    sensitive there is the change, which the audit checks as a change, not the cell's value
+    (module docstring)."""
+    frames = getattr(suppressed, "tables", suppressed)
+    only = np.zeros(linked.size, dtype=bool)
+    for table in tables:
+        frame = frames[table.name]
+        if isinstance(frame, pl.DataFrame) and REASON in frame.columns:
+            mask = (frame[REASON] == DIFFERENCE_REASON).fill_null(False).to_numpy()
+            only[linked.cell_of[table.name][mask]] = True
     return only
 
 
@@ -186,6 +213,69 @@ def _joint_system(
     return IntervalSolver(relations, values, hidden, known)
 
 
+def _inside(interval: tuple[float, float], t: int) -> bool:
+    """A change's interval inside ``1..t-1`` or ``-(t-1)..-1`` (the difference rule)."""
+    low, high = interval
+    return (low >= 1 and high <= t - 1) or (-(t - 1) <= low and high <= -1)
+
+
+def _change_interval(
+    solver: IntervalSolver,
+    bounds_low: np.ndarray,
+    bounds_high: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray],
+    k: int,
+    n: int,
+    m: int,
+    change: str,
+) -> tuple[float, float]:
+    """The whole-number interval of the change ``d = a - b`` of pair ``k``: from the
+    removal (or addition) count of the joint model, or else from the two cells' intervals
+    (``bounds_*``: new cells then old cells)."""
+    if change in ("removals", "additions"):
+        s_low, s_high = _whole(solver.interval(n + m + k))
+        sign = -1.0 if change == "removals" else 1.0
+        low, high = sorted((sign * s_low, sign * s_high))
+        return low, high
+    i, j = int(pairs[0][k]), n + int(pairs[1][k])
+    return bounds_low[i] - bounds_high[j], bounds_high[i] - bounds_low[j]
+
+
+def _pinned_by_totals(
+    new: LinkedCells,
+    old: LinkedCells,
+    old_hidden: np.ndarray,
+    new_known: KnownBounds,
+    old_known: KnownBounds,
+    pairs: tuple[np.ndarray, np.ndarray],
+    change: str,
+    attribute: np.ndarray,
+    candidates: list[int],
+    t: int,
+) -> set[int]:
+    """Of the pinned changes ``candidates`` (pair indices), those the attacker pins already
+    from the earlier release and the new release's cells at the total of every attribute
+    (how many pupils changed in each place, which the rule lets a release show): e.g. a
+    pupil who left a primary school was in key stage R-6. Such a change is disclosed by
+    the totals, not by this release's pattern (module docstring)."""
+    baseline = _joint_system(new, attribute, new_known, old, old_hidden, old_known, pairs, change)
+    low = np.concatenate([new_known.low, old_known.low])
+    high = np.concatenate([new_known.high, old_known.high])
+    cells = np.flatnonzero(np.concatenate([attribute, old_hidden]))
+    if change not in ("removals", "additions"):
+        wanted = set()
+        for k in candidates:
+            wanted |= {int(pairs[0][k]), new.size + int(pairs[1][k])}
+        cells = np.array(sorted(set(cells.tolist()) & wanted), dtype=np.int64)
+        for i, found in zip(cells, baseline.intervals(cells), strict=True):
+            low[i], high[i] = _whole(found)
+    return {
+        k
+        for k in candidates
+        if _inside(_change_interval(baseline, low, high, pairs, k, new.size, old.size, change), t)
+    }
+
+
 def joint_audit(
     tables: Sequence[Table],
     suppressed: Mapping[str, Any],
@@ -204,12 +294,13 @@ def joint_audit(
     new_hidden = hidden_cells(tables, suppressed, new)
     new_primary = primary_cells(tables, suppressed, new)
     new_primary &= ~kept_only(tables, suppressed, new, kept or {})
+    new_primary &= ~difference_only(tables, suppressed, new)
     new_known = published_bounds(new.values, profile, new.magnitude)
     totals = {d.name: d.total for t in tables for d in t.dimensions}
     wanted = sorted({a for names in attributes.values() for a in names})
     t = profile.threshold
     findings: list[JointFinding] = []
-    cells_checked = changes_checked = recoverable = 0
+    cells_checked = changes_checked = recoverable = by_totals = 0
     given_away: set[int] = set()
     for release in earlier:
         old = release.linked()
@@ -249,19 +340,41 @@ def joint_audit(
         attribute = attribute_cells(new, new_cells, wanted, totals)
         small = np.flatnonzero(small_changes(a, b, attribute, t))
         changes_checked += len(small)
-        linking = release.change in ("removals", "additions")
-        for k in small:
-            d = int(a[k] - b[k])
-            if linking:
-                s = new.size + old.size + int(k)
-                s_low, s_high = _whole(solver.interval(s))
-                sign = -1.0 if release.change == "removals" else 1.0
-                low, high = sorted((sign * s_low, sign * s_high))
-            else:
-                i, j = int(new_cells[k]), new.size + int(old_cells[k])
-                low, high = bounds_low[i] - bounds_high[j], bounds_high[i] - bounds_low[j]
-            inside = (low >= 1 and high <= t - 1) or (-(t - 1) <= low and high <= -1)
-            if inside:
+        pinned = [
+            (int(k), *interval)
+            for k in small
+            if _inside(
+                interval := _change_interval(
+                    solver,
+                    bounds_low,
+                    bounds_high,
+                    pairs,
+                    int(k),
+                    new.size,
+                    old.size,
+                    release.change,
+                ),
+                t,
+            )
+        ]
+        if pinned:
+            shown = _pinned_by_totals(
+                new,
+                old,
+                old_hidden,
+                new_known,
+                old_known,
+                pairs,
+                release.change,
+                attribute_cells(new, np.arange(new.size), wanted, totals),
+                [k for k, *_ in pinned],
+                t,
+            )
+            by_totals += len(shown)
+            for k, low, high in pinned:
+                if k in shown:
+                    continue
+                d = int(a[k] - b[k])
                 label = new.label(int(new_cells[k]))
                 findings.append(JointFinding("new", label, d, low, high, DIFFERENCE))
     return JointAuditReport(
@@ -272,4 +385,5 @@ def joint_audit(
         changes_checked=changes_checked,
         recoverable=recoverable,
         recoverable_cells=tuple(sorted(given_away)),
+        shown_by_totals=by_totals,
     )

@@ -1,16 +1,29 @@
-"""Protecting a release against its earlier releases: the difference rule, then the earlier
-patterns where the two releases together would still disclose.
+"""Protecting a release against its earlier releases: the difference rule, then, where the
+two releases together would still disclose, the breakdowns of the places that changed.
 
 1. The difference rule (:mod:`disclosure.over_time.difference_rule`) makes the changes of a
    few pupils primary with levels relative to the earlier release, and the engine protects
    them with everything else in one linked problem (:func:`disclosure.protection.protect`).
-2. The joint audit (:mod:`disclosure.over_time.joint_audit`) checks both releases together.
-   Where a cell suppressed in an earlier release, or in this one, is recovered from the pair,
-   the two patterns differ where the population did not change: an attacker reads off one
-   release what the other hides. Then every cell of this release that an earlier release
-   suppressed is suppressed too (requested, "request" status in tau-ARGUS terms; Hundepool
-   et al., 2012, 4.4 on keeping linked publications consistent), the engine protects again
-   and the joint audit runs again.
+   The joint audit (:mod:`disclosure.over_time.joint_audit`) checks both releases together.
+   A change of at least the threshold in every cell it touches passes here, with no extra
+   suppression.
+2. Where it fails, the engine's model of one release did not see what the pair shows (that
+   a change is never negative after removals, that an unchanged school's cells are the same
+   in both). Then every cell an earlier release suppressed is suppressed again (requested,
+   "request" status in tau-ARGUS terms; Hundepool et al., 2012, 4.4 on keeping linked
+   publications consistent), and so is the breakdown by attributes of every place (school,
+   phase, the LA) where some attribute cell changed: such a place shows only how many pupils
+   it has, as the earlier release and the run's own summary of who was left out already
+   say. The engine protects again and the joint audit runs again.
+
+   Why this protects: after removals the attacker's knowledge of the change table is then
+   what the earlier release and the change of each place's total give (the cells of
+   unchanged places are unchanged and hidden where they were), which is the joint audit's
+   baseline: what it still pins is pinned by the totals (a pupil who left a primary school
+   was in key stage R-6), not by the pattern. The one-change example shows the breakdowns
+   are needed: one pupil with FSM leaves school S; if the LA's FSM cells are published its
+   change is -1, every other school's FSM change is 0 (their totals did not change), so the
+   change at S is -1 whatever S hides.
 
 The result says whether the joint audit passed; a release that fails it is not written.
 Method note: ``docs/methods/releases-over-time.md``.
@@ -41,8 +54,9 @@ from disclosure.table import Table
 @dataclass(frozen=True)
 class ProtectionOverTime:
     """The protection of a release against earlier ones: the engine's protection, the joint
-    audit's report, the difference rule's cells and whether the earlier patterns had to be
-    carried forward (Hundepool et al., 2012, 4.4 linked tables over time)."""
+    audit's report, the difference rule's cells and whether step 2 (earlier patterns and
+    the changed places' breakdowns) was needed (Hundepool et al., 2012, 4.4 linked tables
+    over time)."""
 
     protection: Protection
     joint: JointAuditReport
@@ -66,6 +80,43 @@ def earlier_patterns(
     return {t.name: carried[linked.cell_of[t.name]] for t in tables}
 
 
+def changed_breakdowns(
+    tables: Sequence[Table],
+    earlier: Sequence[EarlierRelease],
+    attributes: Mapping[str, Sequence[str]],
+) -> dict[str, np.ndarray]:
+    """Per table, the attribute cells (below the total of some attribute dimension) of every
+    place where some attribute cell changed since an earlier release; a place is a cell's
+    codes on the table's other dimensions (school, geography, period). Step 2 of the
+    module docstring."""
+    masks: dict[str, np.ndarray] = {}
+    for table in tables:
+        wanted = set(attributes.get(table.name, ()))
+        names = [d.name for d in table.dimensions]
+        places = [n for n in names if n not in wanted]
+        below = pl.any_horizontal(
+            [pl.col(d.name) != d.total for d in table.dimensions if d.name in wanted] or [False]
+        )
+        cells = table.cells.select(*names).with_columns(below.alias("__attribute"))
+        attribute = cells["__attribute"].to_numpy()
+        changed = np.zeros(table.size, dtype=bool)
+        for release in earlier:
+            old = next((t for t in release.tables if t.name == table.name), None)
+            if old is None or old.values.shape != table.values.shape:
+                continue
+            changed |= (old.values != table.values).ravel()
+        moved = cells.filter(pl.Series(changed & attribute)).select(places).unique()
+        if moved.height and places:
+            hit = cells.join(
+                moved.with_columns(pl.lit(True).alias("__moved")), on=places, how="left"
+            )
+            at_moved = hit["__moved"].fill_null(False).to_numpy()
+        else:
+            at_moved = np.full(table.size, bool(moved.height))
+        masks[table.name] = at_moved & attribute
+    return masks
+
+
 def _merged(
     first: Mapping[str, Any] | None, second: Mapping[str, np.ndarray], tables: Sequence[Table]
 ) -> dict[str, Any]:
@@ -78,79 +129,6 @@ def _merged(
             mask = mask | pattern_mask(table, given)
         merged[table.name] = mask
     return merged
-
-
-def change_patterns(
-    tables: Sequence[Table],
-    protection: Protection,
-    profile: Profile,
-    earlier: Sequence[EarlierRelease],
-    attributes: Mapping[str, Sequence[str]],
-) -> dict[str, np.ndarray]:
-    """Per table, cells to suppress so that the table of changes since each earlier release
-    known to be removals (or additions) only is itself protected.
-
-    After removals only, ``r = b - a`` counts the pupils removed from each cell: a count table
-    with the same additive relations, known to the attacker where both releases publish the
-    cell. Its attribute cells of ``1..t-1`` pupils get the threshold rule's either-side levels
-    and the engine protects it like any count table (Hundepool et al., 2012, 4.2.1 and 4.3),
-    with the cells either release already hides given as suppressed. Where its pattern hides a
-    cell, this release hides it too (a published earlier cell stays as published)."""
-    wanted = {a for names in attributes.values() for a in names}
-    plain = Profile(name=f"{profile.name}-changes", threshold=1, symbol=profile.symbol)
-    extra = {t.name: np.zeros(t.size, dtype=bool) for t in tables}
-    current = {t.name: pattern_mask(t, protection.tables[t.name]) for t in tables}
-    for release in earlier:
-        if release.change == "any":
-            continue
-        old_tables = {t.name: t for t in release.tables}
-        old_frames = getattr(release.suppressed, "tables", release.suppressed)
-        changes, requested, required = [], {}, {}
-        for table in tables:
-            old = old_tables.get(table.name)
-            if old is None or [d.codes for d in old.dimensions] != [
-                d.codes for d in table.dimensions
-            ]:
-                continue
-            sign = 1 if release.change == "removals" else -1
-            counts = sign * (old.values - table.values)
-            change = Table(table.name, table.dimensions, counts)
-            changes.append(change)
-            requested[table.name] = current[table.name] | pattern_mask(old, old_frames[old.name])
-            small = (counts.ravel() >= 1) & (counts.ravel() <= profile.threshold - 1)
-            attribute = np.array(
-                [
-                    any(
-                        dim in wanted and code != totals for dim, code, totals in _coded(row, table)
-                    )
-                    for row in change.cells.iter_rows(named=True)
-                ],
-                dtype=bool,
-            )
-            rows = np.flatnonzero(small & attribute)
-            if len(rows):
-                r = counts.ravel()[rows].astype(np.float64)
-                names = [d.name for d in table.dimensions]
-                required[table.name] = change.cells.select(names)[rows].with_columns(
-                    pl.Series("alt_upper", profile.threshold - r), pl.Series("alt_lower", r)
-                )
-        if not required:
-            continue
-        protected = protect(changes, plain, requested=requested, required=required)
-        for change in changes:
-            hidden = pattern_mask(change, protected.tables[change.name])
-            extra[change.name] |= hidden & ~current[change.name]
-    return extra
-
-
-def _coded(row: Mapping[str, Any], table: Table) -> list[tuple[str, str, str]]:
-    """(dimension, code, the dimension's total) for each dimension of a cell."""
-    return [(d.name, str(row[d.name]), d.total) for d in table.dimensions]
-
-
-ROUNDS = 3
-"""Rounds of protection and joint audit before a release is given up (each round only adds
-suppressed cells, so the last is the most protected)."""
 
 
 def protect_over_time(
@@ -167,25 +145,30 @@ def protect_over_time(
     dimensions. Linked tables over time, Hundepool et al., 2012, 4.4."""
     required = difference_requirements(tables, earlier, profile, attributes)
     given = _merged(requested, {}, tables)
-    asked = given
+    protection = protect(tables, profile, requested=given, required=required, **options)
+    kept = {t.name: np.zeros(t.size, dtype=bool) for t in tables}
+    report = joint_audit(tables, protection, profile, earlier, attributes, kept=kept)
     carried = False
-    for round_ in range(ROUNDS):
+    if earlier and not report.passed:
+        carried = True
+        more = _merged(
+            earlier_patterns(tables, earlier),
+            changed_breakdowns(tables, earlier, attributes),
+            tables,
+        )
+        asked = _merged(given, more, tables)
         protection = protect(tables, profile, requested=asked, required=required, **options)
         kept = {t.name: asked[t.name] & ~given[t.name] for t in tables}
         report = joint_audit(tables, protection, profile, earlier, attributes, kept=kept)
-        if report.passed or not earlier:
-            break
-        current = {t.name: pattern_mask(t, protection.tables[t.name]) for t in tables}
-        more = change_patterns(tables, protection, profile, earlier, attributes)
-        if round_ >= 1:
-            carried = True
-            more = _merged(more, earlier_patterns(tables, earlier), tables)
-        asked = _merged(_merged(asked, current, tables), more, tables)
     if report.passed and report.recoverable_cells:
         protection, report = _published_again(
             tables, protection, profile, earlier, attributes, required, kept, report
         )
     return ProtectionOverTime(protection, report, required, carried_forward=carried)
+
+
+ROUNDS = 3
+"""Rounds of publishing again the secondaries the pair gives away (each only shows cells)."""
 
 
 def _published_again(

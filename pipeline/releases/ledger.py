@@ -24,6 +24,7 @@ from pipeline.releases.spec import Counted, Protected, ReleaseSpec
 from schema.errors import PupilstatsError, ReleaseRefused
 
 LEDGER_FILE = "ledger.toml"
+PAIR_BY = ("period", "table")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class LedgerDeclaration:
     population_sql: str
     tables: tuple[TableDeclaration, ...]
     source: Path
+    pair_by: str = "period"
+    """Which earlier releases overlap a new one: those of the same ``period``, or every
+    release with a ``table`` of the same name (a table's name carries its period)."""
 
     def attributes_of(self, table: Table) -> frozenset[str]:
         """The attribute dimensions of ``table``, from the one entry that covers it; an error
@@ -83,7 +87,16 @@ def ledger_declaration(spec: ReleaseSpec) -> LedgerDeclaration:
             for pattern, entry in raw["tables"].items()
         ),
         source=source,
+        pair_by=_pair_by(raw, source),
     )
+
+
+def _pair_by(raw: dict, source: Path) -> str:
+    """The declaration's ``pair_by`` (default ``period``), checked."""
+    pair_by = str(raw.get("pair_by", "period"))
+    if pair_by not in PAIR_BY:
+        raise PupilstatsError(f"{source}: pair_by must be one of {', '.join(PAIR_BY)}")
+    return pair_by
 
 
 def ledger_entry(

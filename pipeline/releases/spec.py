@@ -102,6 +102,9 @@ class Counted:
     """The censuses whose pupils the release is about."""
     details_markdown: str = ""
     """More for the run's summary artifact (Markdown), e.g. who was counted per year."""
+    history: Any = None
+    """The earlier releases of the same pupils the tables are protected against
+    (``pipeline.releases.over_time.History``, from the ledger), once looked up."""
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -216,6 +216,10 @@ class SuppressedCell:
     high: int
     proven: bool
     threshold: int
+    by_totals: bool = False
+    """Disclosed as well when the new release shows only each place's totals (its attribute
+    cells all suppressed): what the change of the totals gives away, whatever the pattern
+    (``attack(..., beyond_totals=True)``)."""
 
     @property
     def recovered(self) -> bool:
@@ -233,7 +237,7 @@ class SuppressedCell:
 
     @property
     def disclosed(self) -> bool:
-        return self.recovered or self.narrowed
+        return (self.recovered or self.narrowed) and not self.by_totals
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,8 @@ class Difference:
     attribute: bool
     """Whether the cell is below the total of some attribute dimension (not only geography)."""
     threshold: int
+    by_totals: bool = False
+    """Certain and small as well when the new release shows only each place's totals."""
 
     @property
     def certain(self) -> bool:
@@ -264,7 +270,7 @@ class Difference:
     def attribute_disclosure(self) -> bool:
         """A changed pupil certainly has this attribute combination: the difference is not
         0 and is fewer than ``threshold`` pupils either way."""
-        return self.attribute and self.certain and self.small
+        return self.attribute and self.certain and self.small and not self.by_totals
 
 
 @dataclass
@@ -623,15 +629,87 @@ def attack(
     removals_only: bool = False,
     additions_only: bool = False,
     geography: Sequence[str] = GEOGRAPHY,
+    beyond_totals: bool = False,
 ) -> AttackReport:
     """Attack one release, or two releases of the same flow (old, new) together.
 
     ``geography``: dimensions that are not attributes of a pupil; a difference is an
     attribute disclosure only in a cell below the total of some other dimension.
+    ``beyond_totals`` (a pair only): also attack the pair with every attribute cell of the
+    new release suppressed (it then shows only how many pupils each place has, which a
+    release may show: the run says how many it left out), and mark what that attack
+    discloses as well ``by_totals``: a pupil who left a primary school was in key stage
+    R-6, whatever the new release suppresses. Only what the new release's pattern adds
+    counts as disclosed.
     """
     if not 1 <= len(folders) <= 2:
         raise ValueError("attack one release or a pair")
     releases = [read_release(f) for f in folders]
+    report = _attack(releases, removals_only, additions_only, geography)
+    if beyond_totals and len(releases) == 2:
+        shown = _totals_only(releases[1], geography)
+        baseline = _attack([releases[0], shown], removals_only, additions_only, geography)
+        report = _marked_by_totals(report, baseline)
+    return report
+
+
+def _totals_only(release: Release, geography: Sequence[str]) -> Release:
+    """``release`` with every attribute cell (a coordinate below the total of a dimension
+    not in ``geography``) suppressed."""
+    values = {
+        key: None if any(column not in geography for column, _ in key[1]) else value
+        for key, value in release.values.items()
+    }
+    return Release(
+        path=release.path,
+        flow=release.flow,
+        threshold=release.threshold,
+        values=values,
+        labels=release.labels,
+        relations=release.relations,
+        tables=release.tables,
+        dimensions=release.dimensions,
+        revealed=[],
+    )
+
+
+def _marked_by_totals(report: AttackReport, baseline: AttackReport) -> AttackReport:
+    """``report`` with each disclosed cell and certain small difference that ``baseline``
+    (the new release showing totals only) discloses as well marked ``by_totals``."""
+
+    def name(release: int, table: str, coordinates: dict[str, str]) -> tuple:
+        return (release, table, tuple(sorted(coordinates.items())))
+
+    # the baseline knows no more than the pair (it only suppresses more), so its intervals
+    # contain the pair's: the same interval means the pattern added nothing
+    cells = {
+        name(c.release, c.table, c.coordinates): (c.low, c.high)
+        for c in baseline.suppressed
+        if c.recovered or c.narrowed
+    }
+    changes = {
+        name(1, d.table, d.coordinates): (d.low, d.high)
+        for d in baseline.differences
+        if d.attribute and d.certain and d.small
+    }
+    report.suppressed = [
+        replace(c, by_totals=cells.get(name(c.release, c.table, c.coordinates)) == (c.low, c.high))
+        for c in report.suppressed
+    ]
+    report.differences = [
+        replace(d, by_totals=changes.get(name(1, d.table, d.coordinates)) == (d.low, d.high))
+        for d in report.differences
+    ]
+    return report
+
+
+def _attack(
+    releases: list[Release],
+    removals_only: bool,
+    additions_only: bool,
+    geography: Sequence[str],
+) -> AttackReport:
+    """The attack of :func:`attack` on releases already read."""
     threshold = max(r.threshold for r in releases)
     pairs = sorted(set(releases[0].values) & set(releases[1].values)) if len(releases) == 2 else []
     system = _system(releases, removals_only, additions_only, pairs)

@@ -30,7 +30,7 @@ together, at least the threshold of them, so every cell they touch changes by th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -104,16 +104,26 @@ def fill_store(store: Path, boroughs: list[SyntheticBorough]) -> None:
         pass  # absorbs the last consent delivery into the register
 
 
-def run_release(store: Path, name: str, releases: Path, period: str | None = None) -> Path:
+def run_release(
+    store: Path,
+    name: str,
+    releases: Path,
+    period: str | None = None,
+    difference_rule: bool = True,
+) -> Path:
     """Run the release ``name`` as its flow does (the tasks' plain functions: count, protect
     and audit, publish) with its default profile; return the folder it published (or the
-    earlier identical release it pointed to)."""
+    earlier identical release it pointed to). ``difference_rule=False`` protects the
+    release as if the ledger held no earlier release (what the releases did before the
+    rule: for the tests that show what it prevents)."""
     from flows.tasks.release import count_release, protect_release, publish_release
 
     spec = release_spec(name)
     profile = load_profile(spec.default_profile)
     period = period if period is not None else spec.period.default
     counted = count_release.fn(spec, store, period, profile, {})
+    if not difference_rule:
+        counted = replace(counted, history=None)
     protected = protect_release.fn(spec, counted, profile, {})
     published = publish_release.fn(spec, store, releases, counted, protected, profile)
     return Path(getattr(published, "folder", published))
@@ -228,9 +238,12 @@ def _funding_store(work: Path, seed: int = FUNDING_SEED) -> Path:
     return store
 
 
-def funding_reissue_after_opt_out(work: Path, seed: int = FUNDING_SEED) -> Scenario:
+def funding_reissue_after_opt_out(
+    work: Path, seed: int = FUNDING_SEED, difference_rule: bool = True
+) -> Scenario:
     """Scenario 1: the funding round, then one pupil with an EHC plan at a small school opts
-    out with effect before the census date, and the round is run again for that date."""
+    out with effect before the census date, and the round is run again for that date (with
+    the difference rule, or as before it: ``run_release``)."""
     store = _funding_store(work, seed)
     old = run_release(store, "funding-round", work / "releases")
     with open_store(store) as con:
@@ -239,7 +252,7 @@ def funding_reissue_after_opt_out(work: Path, seed: int = FUNDING_SEED) -> Scena
         pupil = ehc_pupil_at_a_small_school(pupils)
         at_school = pupils.filter(pl.col("school") == pupil["school"])
         opt_out(con, str(pupil["upn"]), CENSUS_DATE - timedelta(days=10), "OVER-TIME-1")
-    new = run_release(store, "funding-round", work / "releases")
+    new = run_release(store, "funding-round", work / "releases", difference_rule=difference_rule)
     with open_store(store) as con:
         after = funding_counted(con)
     return Scenario(

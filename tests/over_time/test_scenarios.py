@@ -132,15 +132,40 @@ def reissue(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     return funding_reissue_after_opt_out(tmp_path_factory.mktemp("reissue"))
 
 
-def test_each_funding_release_alone_passes_the_independent_attacker(reissue: Scenario) -> None:
+@pytest.fixture(scope="module")
+def reissue_without_rule(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    return funding_reissue_after_opt_out(tmp_path_factory.mktemp("plain"), difference_rule=False)
+
+
+def test_each_funding_release_alone_passes_the_independent_attacker(
+    reissue: Scenario, reissue_without_rule: Scenario
+) -> None:
     assert reissue.old != reissue.new
-    for folder in (reissue.old, reissue.new):
+    for folder in (reissue.old, reissue.new, reissue_without_rule.new):
         assert_nothing_disclosed(attack_release(folder))
 
 
-def test_without_the_difference_rule_a_reissue_after_an_opt_out_discloses(
+def test_a_reissue_after_an_opt_out_discloses_nothing_to_the_independent_attacker(
     reissue: Scenario,
 ) -> None:
+    (pupil,) = reissue.changed
+    assert pupil.attributes["sen_provision"] == "E"
+    manifest = json.loads((reissue.new / "manifest.json").read_text())
+    assert manifest["revises"] == reissue.old.name
+    for options in ({}, {"removals_only": True}):
+        report = attack_pair(reissue.old, reissue.new, beyond_totals=True, **options)
+        # the attacker sees that one pupil left the school (the run says so) ...
+        assert any(
+            d.coordinates["school"] == pupil.school and not d.attribute for d in report.changed
+        ), report.describe()
+        # ... and learns none of their attributes, and recovers no suppressed cell
+        assert_nothing_disclosed(report)
+
+
+def test_without_the_difference_rule_a_reissue_after_an_opt_out_discloses(
+    reissue_without_rule: Scenario,
+) -> None:
+    reissue = reissue_without_rule
     (pupil,) = reissue.changed
     assert pupil.attributes["sen_provision"] == "E"
     report = attack_pair(reissue.old, reissue.new)

@@ -140,12 +140,10 @@ def test_a_pattern_the_joint_audit_passes_also_passes_the_release_s_own_audit(se
         assert result.joint.findings
 
 
-def test_most_random_removals_are_protected_not_refused() -> None:
-    """Usefulness, measured on 40 fixed cases: 38 are protected (2 are refused: the
-    protector's attacker does not yet know that removals only moved cells down, which the
-    joint audit does)."""
+def test_random_removals_are_protected_not_refused() -> None:
+    """Usefulness, measured on 40 fixed cases: every one is protected, none refused (23 need
+    step 2, the earlier pattern and the changed places' breakdowns)."""
     cases = [removal_case(seed) for seed in range(40)]
-    passed = sum(
-        protect_over_time(new, DFE, [earlier], ATTRIBUTES).joint.passed for new, earlier in cases
-    )
-    assert passed >= 36
+    results = [protect_over_time(new, DFE, [earlier], ATTRIBUTES) for new, earlier in cases]
+    assert all(r.joint.passed for r in results)
+    assert 0 < sum(r.carried_forward for r in results) < len(results)

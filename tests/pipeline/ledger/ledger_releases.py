@@ -15,6 +15,7 @@ from pipeline.profiles import load_profile
 from pipeline.release.published import ReleaseTable
 from pipeline.release.tables import release_tables
 from pipeline.release.writer import write_release
+from pipeline.releases.over_time import with_history
 from pipeline.releases.publish import Published, publish
 from pipeline.releases.registry import release_steps
 from pipeline.releases.spec import Counted, Protected, ReleaseSpec
@@ -103,11 +104,13 @@ def write_small_release(
 def run_steps(
     spec: ReleaseSpec, db: Path, period: str | None = None
 ) -> tuple[Counted, Protected, Profile]:
-    """Count, protect and audit ``spec``'s release on the store ``db`` (default period)."""
+    """Count, protect and audit ``spec``'s release on the store ``db`` (default period), as
+    the flow's tasks do (the earlier releases of the ledger included)."""
     profile = load_profile(spec.default_profile)
     steps = release_steps(spec)
     with open_store(db) as con:
         counted = steps.count(con, period or spec.period.default, profile, {})
+        counted = with_history(con, spec, counted)
     return counted, steps.protect(counted, profile, {}), profile
 
 

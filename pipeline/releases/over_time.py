@@ -1,0 +1,241 @@
+"""A release protected against the earlier releases of its population (README, "Releases
+over time"; ``docs/methods/releases-over-time.md``).
+
+The earlier releases are read from the ledger (``pipeline.ledger``): the published releases
+of the same flow that are not withdrawn, and of them the tables that count the same
+population definition (the ledger records its SQL per table) with the same name and
+dimensions for an overlapping period. Which releases overlap is the package's
+``ledger.toml`` (``pair_by``): ``period`` when a table's name does not carry its period (a
+funding round's tables are those of its census date), ``table`` when it does (the nightly
+release's tables name their academic year, and the three years it republishes overlap the
+releases of the two years before).
+
+Each earlier release becomes a ``disclosure.over_time.EarlierRelease`` with its tables' true
+values and its pattern. The change since it is read from the true values: removals only
+when no paired cell went up, additions only when none went down, anything otherwise (the
+protector assumes the attacker knows as much, as a reader of a re-issue "after opt-outs"
+would). An earlier release whose paired tables hold the same values and pattern as a later
+one is left out: it tells the attacker nothing the later one does not. The attribute
+dimensions of each table are the ``ledger.toml`` declaration (data, not code).
+
+:func:`protect_with_history` then protects a release's linked tables (the difference rule,
+the joint audit: ``disclosure.over_time.protect_over_time``) or, with no earlier release,
+as a single release; a release the joint audit fails is refused, as one its own audit fails
+is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from disclosure import AuditReport, Profile, Protection, Table, audit, protect
+from disclosure.over_time import Change, EarlierRelease, JointAuditReport, protect_over_time
+from pipeline.ledger.cells import recorded_tables
+from pipeline.ledger.entry import LedgerTable
+from pipeline.ledger.read import LedgerRelease, ledger_releases, releases_of_period
+from pipeline.profiles import load_profile
+from pipeline.releases.ledger import LedgerDeclaration, ledger_declaration
+from pipeline.releases.registry import release_steps
+from pipeline.releases.spec import Counted, ReleaseSpec
+from schema.errors import ReleaseRefused
+
+
+@dataclass(frozen=True)
+class History:
+    """What a new release is protected against: the earlier releases (their paired tables
+    only) and, per table of the new release, its attribute dimensions."""
+
+    earlier: tuple[EarlierRelease, ...] = ()
+    attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def of(self, tables: Sequence[Table]) -> History:
+        """The history of some of the release's tables (e.g. one population's): each earlier
+        release keeps the tables paired with them; one left with none is dropped."""
+        names = {t.name for t in tables}
+        earlier = []
+        for release in self.earlier:
+            kept = [t for t in release.tables if t.name in names]
+            if kept:
+                suppressed = {t.name: release.suppressed[t.name] for t in kept}
+                earlier.append(replace(release, tables=kept, suppressed=suppressed))
+        attributes = {n: a for n, a in self.attributes.items() if n in names}
+        return History(tuple(earlier), attributes)
+
+
+def change_between(new: Sequence[Table], old: Sequence[Table]) -> Change:
+    """Removals only, additions only or any change, from the tables' true values (tables of
+    the same name and the same cells compared cell by cell)."""
+    old_by_name = {t.name: t for t in old}
+    went_down = went_up = False
+    for table in new:
+        earlier = old_by_name.get(table.name)
+        if earlier is None or earlier.values.shape != table.values.shape:
+            continue
+        moved = table.values - earlier.values
+        went_down |= bool((moved < 0).any())
+        went_up |= bool((moved > 0).any())
+    if went_down and went_up:
+        return "any"
+    return "additions" if went_up else "removals"
+
+
+def _candidates(
+    con: duckdb.DuckDBPyConnection, spec: ReleaseSpec, period: str, pair_by: str
+) -> list[LedgerRelease]:
+    """The published, not withdrawn releases of ``spec`` that may overlap ``period``."""
+    found = (
+        releases_of_period(con, spec.name, period)
+        if pair_by == "period"
+        else [r for r in ledger_releases(con, spec.name) if r.state == "published"]
+    )
+    return [r for r in found if not r.withdrawn]
+
+
+def _paired(
+    recorded: Sequence[LedgerTable], tables: Mapping[str, Table], declaration: LedgerDeclaration
+) -> list[LedgerTable]:
+    """The recorded count tables of an earlier release that pair with a new table: the same
+    name, population definition and dimensions."""
+    return [
+        t
+        for t in recorded
+        if t.measure_kind == "count"
+        and t.name in tables
+        and t.population_sql == declaration.population_sql
+        and t.dimension_names == [d.name for d in tables[t.name].dimensions]
+    ]
+
+
+def _same_as(first: EarlierRelease, later: EarlierRelease) -> bool:
+    """Whether every table of ``first`` is in ``later`` with the same values and pattern."""
+    later_tables = {t.name: t for t in later.tables}
+    for table in first.tables:
+        other = later_tables.get(table.name)
+        if other is None or not table.cells.equals(other.cells):
+            return False
+        if not first.suppressed[table.name].equals(later.suppressed[table.name]):
+            return False
+    return True
+
+
+def release_history(con: duckdb.DuckDBPyConnection, spec: ReleaseSpec, counted: Counted) -> History:
+    """The earlier releases the tables of ``counted`` are protected against, and the tables'
+    attribute dimensions (module docstring)."""
+    declaration = ledger_declaration(spec)
+    tables = {t.name: t for t in release_steps(spec).audited_tables(counted)}
+    attributes = {n: tuple(sorted(declaration.attributes_of(t))) for n, t in tables.items()}
+    earlier: list[EarlierRelease] = []
+    for release in _candidates(con, spec, counted.period, declaration.pair_by):
+        recorded = _paired(recorded_tables(con, release.release_id), tables, declaration)
+        if not recorded:
+            continue
+        old = [
+            Table.from_cells(t.name, t.cells.select(*t.dimension_names, "value"), t.dimensions)
+            for t in recorded
+        ]
+        patterns = {t.name: t.cells.select(*t.dimension_names, "status") for t in recorded}
+        earlier.append(
+            EarlierRelease(
+                name=release.release_id,
+                tables=old,
+                suppressed=patterns,
+                profile=load_profile(release.profile),
+                change=change_between([tables[t.name] for t in old], old),
+            )
+        )
+    kept = tuple(
+        r for i, r in enumerate(earlier) if not any(_same_as(r, s) for s in earlier[i + 1 :])
+    )
+    return History(kept, attributes)
+
+
+def changed_cells(tables: Sequence[Table], history: History) -> int:
+    """How many cells of ``tables`` differ from the latest earlier release holding them
+    (for the run's summary)."""
+    latest: dict[str, Table] = {}
+    for release in history.earlier:
+        latest.update({t.name: t for t in release.tables})
+    return sum(
+        int(np.count_nonzero(t.values != latest[t.name].values))
+        for t in tables
+        if t.name in latest and latest[t.name].values.shape == t.values.shape
+    )
+
+
+@dataclass(frozen=True)
+class ProtectedWithHistory:
+    """A release's linked tables protected (against its history, if any), the release's own
+    audit of the result and the joint audit with the earlier releases (``None`` when there
+    was none)."""
+
+    protection: Protection
+    audit: AuditReport
+    joint: JointAuditReport | None = None
+    required: int = 0
+    """Cells the difference rule made primary."""
+
+    def facts(self) -> tuple[tuple[str, int | str], ...]:
+        """For the run summary: what the history asked and the joint audit's verdict."""
+        if self.joint is None:
+            return ()
+        return (
+            ("earlier releases checked with this one", len(self.joint.earlier)),
+            ("difference rule: cells made primary", self.required),
+            ("joint audit with earlier releases", "passed" if self.joint.passed else "failed"),
+        )
+
+
+def protect_with_history(
+    tables: Sequence[Table],
+    profile: Profile,
+    history: History | None,
+    requested: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> ProtectedWithHistory:
+    """``tables`` protected under ``profile`` (``requested`` cells and ``options`` go to
+    ``disclosure.protect``) against ``history``'s earlier releases, and audited; refused
+    (``ReleaseRefused``) when the joint audit fails (module docstring)."""
+    if history is None or not history.earlier:
+        protection = protect(tables, profile, requested=requested, **options)
+        return ProtectedWithHistory(protection, audit(tables, protection, profile))
+    result = protect_over_time(
+        tables, profile, history.earlier, history.attributes, requested=requested, **options
+    )
+    joint = result.joint
+    if not joint.passed:
+        cells = ", ".join(f.cell for f in joint.findings[:3])
+        raise ReleaseRefused(
+            f"with the {len(joint.earlier)} earlier release(s) of the same pupils the tables "
+            f"would disclose {len(joint.findings)} cell(s) or change(s) ({cells}): nothing "
+            "was released"
+        )
+    required = sum(frame.height for frame in result.required.values())
+    own = audit(tables, result.protection, profile, required=result.required)
+    return ProtectedWithHistory(result.protection, own, joint, required)
+
+
+def with_history(con: duckdb.DuckDBPyConnection, spec: ReleaseSpec, counted: Counted) -> Counted:
+    """``counted`` with its :class:`History` and, when there is one, what changed since the
+    latest earlier release in the run's facts."""
+    history = release_history(con, spec, counted)
+    if not history.earlier:
+        return replace(counted, history=history)
+    tables = release_steps(spec).audited_tables(counted)
+    changed = ("cells changed since the earlier release", changed_cells(tables, history))
+    facts = (*counted.facts, changed)
+    return replace(counted, history=history, facts=facts)
+
+
+__all__ = [
+    "History",
+    "ProtectedWithHistory",
+    "change_between",
+    "protect_with_history",
+    "release_history",
+    "with_history",
+]
