@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from stdnum.gb import upn as stdnum_upn
@@ -28,6 +29,8 @@ from pipeline.releases.registry import RELEASES, release_steps
 from pipeline.store import open_store
 from pipeline.synthetic import SyntheticBorough, generate_borough, write_borough
 from schema import codes
+
+pytestmark = pytest.mark.slow  # every release's steps on loaded files, twice per example
 
 CENSUS_DATE = date(2025, 10, 2)
 SEEDS = (11, 12, 13)
