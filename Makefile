@@ -29,9 +29,13 @@ demo: $(STAMP)
 	$(BIN)/pupilstats demo
 
 # The import contracts (pyproject.toml, [tool.importlinter]) are checked first: it takes a second.
+# pytest runs on two xdist workers (pyproject.toml's addopts) and starts many Python processes
+# (workers, Prefect's test server, CLI and crash-test subprocesses): they share compiled
+# bytecode under .venv/pycache even where the environment sets PYTHONDONTWRITEBYTECODE, or each
+# would compile Prefect, GX and polars from source again (seconds a process).
 test: $(STAMP) browser
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --inexact --group bench --python $(BIN)/python
