@@ -147,7 +147,7 @@ def difference_only(
 ) -> np.ndarray:
     """Unique cells primary only by the difference rule (reason ``difference``): what is
     sensitive there is the change, which the audit checks as a change, not the cell's value
-    (module docstring)."""
+    (module docstring; the audit of Hundepool et al., 2012, 4.3.4)."""
     frames = getattr(suppressed, "tables", suppressed)
     only = np.zeros(linked.size, dtype=bool)
     for table in tables:

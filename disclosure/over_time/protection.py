@@ -88,7 +88,8 @@ def changed_breakdowns(
     """Per table, the attribute cells (below the total of some attribute dimension) of every
     place where some attribute cell changed since an earlier release; a place is a cell's
     codes on the table's other dimensions (school, geography, period). Step 2 of the
-    module docstring."""
+    module docstring: suppressed on request to keep linked publications consistent,
+    Hundepool et al., 2012, 4.4."""
     masks: dict[str, np.ndarray] = {}
     for table in tables:
         wanted = set(attributes.get(table.name, ()))
