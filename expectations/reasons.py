@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from schema.forms import FORMS
+
 MISSING_REQUIRED = "missing_required"
 """A required column is blank on this row."""
 CODE_NOT_IN_SET = "code_not_in_set"
@@ -36,6 +38,10 @@ LAESTAB_NOT_IN_LA = "laestab_not_in_la"
 """The LAESTAB is not 7 digits starting with the configured LA number."""
 SCORE_OR_CODE = "score_or_code"
 """A KS2 subject needs exactly one of a scaled score and a non-score code."""
+FORM_REASONS: tuple[str, ...] = tuple(form.reason for form in FORMS)
+"""A free-text value without its column's form (``schema.forms``): ``not_plain_text``,
+``not_an_ons_code``, ``not_a_postcode``, ``not_a_name``. Such a value could start a
+spreadsheet formula or hold a control character in an output."""
 
 ROW_REASONS: tuple[str, ...] = (
     MISSING_REQUIRED,
@@ -51,6 +57,7 @@ ROW_REASONS: tuple[str, ...] = (
     CENSUS_DATE_MISMATCH,
     LAESTAB_NOT_IN_LA,
     SCORE_OR_CODE,
+    *FORM_REASONS,
 )
 
 MISSING_COLUMN = "missing_column"

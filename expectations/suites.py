@@ -2,7 +2,9 @@
 
 Every suite has, from the schema: each required column present (batch level) and never
 blank; each coded column within its code set; each bounded numeric column within its
-minimum and maximum; the natural key unique. On top of that, per input:
+minimum and maximum; each free-text column that can reach an output in its form
+(``schema.forms``: plain text, ONS code, postcode, name); the natural key unique. On top
+of that, per input:
 
 * any input with a UPN: the UPN well-formed (regex) and valid per ``python-stdnum``
   (the custom ``ExpectColumnValuesToBeValidUpn``);
@@ -67,6 +69,15 @@ def schema_expectations(schema: InputSchema) -> list[Expectation]:
                     min_value=column.minimum,
                     max_value=column.maximum,
                     meta=row_meta(reasons.OUT_OF_RANGE, name),
+                )
+            )
+        if column.form is not None:
+            found.append(
+                gxe.ExpectColumnValuesToMatchRegex(
+                    column=name,
+                    regex=column.form.pattern,
+                    description=f"{name} must be {column.form.description}",
+                    meta=row_meta(column.form.reason, name),
                 )
             )
     found.append(_key_unique(schema))

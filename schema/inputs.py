@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from schema import codes
+from schema.forms import ONS_CODE, PERSON_NAME, PLAIN_TEXT, POSTCODE, TextForm
 
 LINE = "_line"
 """Column holding the line of the source file a row starts on (header = line 1): every
@@ -34,6 +35,9 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     description: str = ""
+    form: TextForm | None = None
+    """The form a text value must have (``schema.forms``): set on every free-text column
+    whose values can reach an output."""
 
 
 @dataclass(frozen=True)
@@ -86,10 +90,15 @@ SCHOOLS = InputSchema(
     columns=(
         Column("laestab", pl.Utf8, description="LA number + DfE establishment number"),
         Column("urn", pl.Utf8, description="Unique reference number (6 digits)"),
-        Column("school_name", pl.Utf8),
+        Column("school_name", pl.Utf8, form=PLAIN_TEXT),
         Column("phase", pl.Utf8, codes=codes.PHASES),
-        Column("ward_code", pl.Utf8, description="ONS code of the ward the school is in"),
-        Column("ward_name", pl.Utf8),
+        Column(
+            "ward_code",
+            pl.Utf8,
+            description="ONS code of the ward the school is in",
+            form=ONS_CODE,
+        ),
+        Column("ward_name", pl.Utf8, form=PLAIN_TEXT),
     ),
 )
 
@@ -103,13 +112,17 @@ CENSUS = InputSchema(
         UPN,
         Column("laestab", pl.Utf8),
         Column("urn", pl.Utf8),
-        Column("legal_surname", pl.Utf8, identifier=True),
-        Column("forename", pl.Utf8, identifier=True),
+        Column("legal_surname", pl.Utf8, identifier=True, form=PERSON_NAME),
+        Column("forename", pl.Utf8, identifier=True, form=PERSON_NAME),
         Column("date_of_birth", pl.Date, identifier=True),
         Column("sex", pl.Utf8, codes=codes.SEX),
-        Column("postcode", pl.Utf8, identifier=True),
-        Column("ward_code", pl.Utf8, description="ONS code of the pupil's home ward"),
-        Column("lsoa_code", pl.Utf8, description="ONS code of the pupil's home LSOA"),
+        Column("postcode", pl.Utf8, identifier=True, form=POSTCODE),
+        Column(
+            "ward_code", pl.Utf8, description="ONS code of the pupil's home ward", form=ONS_CODE
+        ),
+        Column(
+            "lsoa_code", pl.Utf8, description="ONS code of the pupil's home LSOA", form=ONS_CODE
+        ),
         Column("nc_year", pl.Utf8, codes=codes.NC_YEARS),
         Column("enrolment_status", pl.Utf8, codes=codes.ENROLMENT_STATUS),
         Column("ethnicity", pl.Utf8, codes=codes.ETHNICITY),
@@ -200,7 +213,12 @@ CONSENT = InputSchema(
         Column("recorded_on", pl.Date),
         Column("effective_from", pl.Date),
         Column("withdrawn_on", pl.Date, required=False),
-        Column("source_ref", pl.Utf8, description="Reference of the source document"),
+        Column(
+            "source_ref",
+            pl.Utf8,
+            description="Reference of the source document",
+            form=PLAIN_TEXT,
+        ),
     ),
 )
 

@@ -2,7 +2,8 @@
 
 Used by corrections (``pipeline.rights.corrections``, ``pupilstats correct``) when they are
 made and by the store when it re-applies them after a reload (``pipeline.store.upkeep``):
-the same type, code-set and range checks as the input schema (``schema.inputs``). It needs
+the same type, code-set, range and form checks as the input schema (``schema.inputs``,
+``schema.forms``). It needs
 nothing but a column's definition, so it lives here, below both of its users.
 """
 
@@ -17,13 +18,23 @@ from schema.inputs import Column
 
 
 def parsed_value(column: Column, text: str) -> object:
-    """``text`` as a value of ``column``, checked like an input value (blank = none)."""
-    text = text.strip()
+    """``text`` as a value of ``column``, checked like an input value (blank = none).
+
+    A text value loses only surrounding spaces and must then have the column's form
+    (``schema.forms``), so ``=HYPERLINK(...)`` or a leading tab is refused, naming the field
+    and the check it fails.
+    """
+    dtype = column.dtype if isinstance(column.dtype, type) else type(column.dtype)
+    text = text.strip(" ") if dtype is pl.Utf8 else text.strip()
     if not text:
         if column.required:
             raise PupilstatsError(f"{column.name} is required: it cannot be blank")
         return None
-    dtype = column.dtype if isinstance(column.dtype, type) else type(column.dtype)
+    if column.form is not None and not column.form.matches(text):
+        raise PupilstatsError(
+            f"{column.name} fails the {column.form.reason} check: it must be "
+            f"{column.form.description}"
+        )
     try:
         if dtype is pl.Date:
             value: object = date.fromisoformat(text)

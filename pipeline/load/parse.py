@@ -3,7 +3,8 @@
 A value that cannot become its column's type (a date like ``2025-02-30``, a number like
 ``12a``, a boolean like ``maybe``) sends its row to quarantine with the line, field, value
 and reason; the other rows go on. Blank values become nulls here and are judged by the
-expectation suites (``missing_required``), not by the parser.
+expectation suites (``missing_required``), not by the parser. Text values keep everything
+but surrounding spaces, so the suites judge them as delivered (``schema.forms``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from schema.inputs import LINE, InputSchema
 
 TRUE_TEXT = ("Y", "YES", "TRUE", "1", "T")
 FALSE_TEXT = ("N", "NO", "FALSE", "0", "F")
+
+_STRIPPED: dict[bool, str | None] = {True: " ", False: None}
+"""What is stripped from a value before it is typed: a text value loses only spaces, so it is
+checked as delivered (a leading tab or carriage return before ``=1+1`` stays and fails its
+form, instead of being stripped into a live formula); a date, number or boolean loses any
+surrounding whitespace (``None``)."""
 
 QUARANTINE_COLUMNS = {
     LINE: pl.Int64,
@@ -58,10 +65,11 @@ def _typed(column: str, dtype: pl.DataType) -> tuple[pl.Expr, str]:
 
 def parse_rows(text_rows: pl.DataFrame, schema: InputSchema) -> ParsedRows:
     """Type every column of ``text_rows`` per ``schema``; quarantine rows that fail."""
-    stripped = text_rows.with_columns(
-        pl.col(c).str.strip_chars().replace("", None) for c in schema.column_names
-    )
     types = schema.polars_schema()
+    stripped = text_rows.with_columns(
+        pl.col(c).str.strip_chars(_STRIPPED[dtype == pl.Utf8]).replace("", None)
+        for c, dtype in types.items()
+    )
     typed_exprs = []
     failures = []
     for name, dtype in types.items():
