@@ -3,7 +3,8 @@
 A release is assembled in a hidden ``.partial-<id>`` folder beside the releases and renamed
 to ``<id>`` only when every table is written, guarded against identifiers and the audit
 has passed. A run that fails or is killed leaves no folder that looks like a release, and
-the next run removes any stale partial folders.
+the next run removes any stale partial folders. No CSV cell it writes starts a spreadsheet
+formula (``pipeline.spreadsheet_cells``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pipeline.atomic_files import fsync_dir
 from pipeline.release.guard import refuse_hidden_value_figures, refuse_identifiers
 from pipeline.release.manifest import InputDigest, build_manifest, table_entry
 from pipeline.release.published import ReleaseTable, audited_cells
+from pipeline.spreadsheet_cells import safe_csv, safe_csv_text
 from schema.errors import ReleaseRefused
 
 PARTIAL_PREFIX = ".partial-"
@@ -71,14 +73,23 @@ def file_digests(
     ``documents`` (the manifest aside), by file name: the bytes it writes, without writing
     them. A re-run compares them with an earlier release (``pipeline.ledger.revisions``)."""
     digests = {
-        f"{t.name}.csv": hashlib.sha256(
-            t.cells.write_csv(line_terminator="\n").encode("utf-8")
-        ).hexdigest()
-        for t in tables
+        f"{t.name}.csv": hashlib.sha256(table_csv(t).encode("utf-8")).hexdigest() for t in tables
     }
     for file, text in (documents or {}).items():
-        digests[file] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digests[file] = hashlib.sha256(document_text(file, text).encode("utf-8")).hexdigest()
     return digests
+
+
+def table_csv(table: ReleaseTable) -> str:
+    """The CSV text of ``table`` as released: no cell a spreadsheet would evaluate
+    (``pipeline.spreadsheet_cells``; the numbers and symbols of ordinary tables unchanged)."""
+    return safe_csv(table.cells)
+
+
+def document_text(file: str, text: str) -> str:
+    """A document as released: a CSV document (``schools.csv``) with its cells made safe like
+    the tables', any other document as given."""
+    return safe_csv_text(text) if file.endswith(".csv") else text
 
 
 def remove_stale_partials(releases_dir: Path) -> list[Path]:
@@ -137,7 +148,7 @@ def write_release(
         for table in tables:
             file = f"{table.name}.csv"
             path = partial / file
-            table.cells.write_csv(path, line_terminator="\n")
+            path.write_text(table_csv(table), encoding="utf-8")
             entries.append(
                 table_entry(
                     name=table.name,
@@ -159,7 +170,7 @@ def write_release(
             if "/" in file or file == "manifest.json" or file.startswith("."):
                 raise ReleaseRefused(f"document name {file!r} is not a plain file name")
             path = partial / file
-            path.write_text(text, encoding="utf-8")
+            path.write_text(document_text(file, text), encoding="utf-8")
             written_documents.append({"file": file, "sha256": _sha256(path)})
         manifest = build_manifest(
             release_id=release_id,

@@ -11,7 +11,7 @@ share, not a statistic.
 The file goes only under ``reports/shares/yss/`` (``Settings.shares_dir``), never beside
 statistical releases, with a manifest (sha256, number of people, date, fields). Files are
 owner-only (``0600``, folders ``0700``) and written atomically (temporary file, fsync,
-rename).
+rename); no cell starts a spreadsheet formula (``pipeline.spreadsheet_cells``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pipeline.atomic_files import write_file_atomically
 from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
 from pipeline.rights.consent_register import instruction_in_force
 from pipeline.rights.restriction import RESTRICTION, age_on, restriction_counts
+from pipeline.spreadsheet_cells import safe_csv
 from schema.errors import PupilstatsError
 
 SHARE_CONFIG = Path(__file__).resolve().parents[1] / "config" / "yss_share.toml"
@@ -212,7 +213,7 @@ def write_yss_extract(
     spec = spec or load_share_spec()
     target = share_path(out, shares_dir)
     rows, census_date, restricted = extract_rows(con, on, spec)
-    data = rows.write_csv(line_terminator="\n").encode("utf-8")
+    data = safe_csv(rows).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     manifest = {
         "share": "Youth Support Services (Education Act 1996 s.507B)",
