@@ -183,7 +183,10 @@ def yss_extract(
 @app.command("sar")
 def sar(
     upn: UpnArgument,
-    out: Annotated[Path, typer.Option(help="Folder for the bundle (created owner-only)")],
+    out: Annotated[
+        Path,
+        typer.Option(help="New folder for the bundle, under reports/shares/sar/ (owner-only)"),
+    ],
     db: DbOption = None,
     reports: ReportsOption = None,
 ) -> None:
@@ -191,7 +194,7 @@ def sar(
     pupil = checked_upn(upn)
     settings = Settings.from_env(db=db, reports=reports)
     with store(db) as con:
-        bundle = run(lambda: write_sar_bundle(con, pupil, out, forbidden=(settings.releases_dir,)))
+        bundle = run(lambda: write_sar_bundle(con, pupil, out, shares_dir=settings.shares_dir))
     console.print(
         f"{bundle.rows_held} rows in {len(bundle.tables)} tables\n"
         f"{bundle.json_path}\n{bundle.summary_path}",

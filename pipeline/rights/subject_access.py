@@ -12,13 +12,13 @@ The bundle gathers, for one UPN:
   research opt-out (``release_population``);
 
 and writes it as ``subject-access.json`` (complete, machine-readable) and
-``subject-access.md`` (the same, readable) into an owner-only folder.
+``subject-access.md`` (the same, readable) into a new owner-only folder under
+``<reports>/shares/sar/`` (``pipeline.rights.share_folder``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -29,12 +29,11 @@ import duckdb
 from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
 from pipeline.rights.consent_register import register_rows
 from pipeline.rights.release_population import release_history
+from pipeline.rights.share_folder import share_folder, write_new_file
 from pipeline.store.catalog import held_on_pupil_sql, stored_tables
 from pipeline.store.pupil_keys import pupil_key, store_key
 from schema.errors import PupilstatsError
 
-OWNER_ONLY_DIR = 0o700
-OWNER_ONLY_FILE = 0o600
 JSON_FILE = "subject-access.json"
 SUMMARY_FILE = "subject-access.md"
 RELEASE_STATUS_TEXT = {
@@ -156,36 +155,21 @@ def summary_markdown(bundle: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_owner_only(path: Path, text: str) -> None:
-    partial = path.with_name(f".partial-{path.name}")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, OWNER_ONLY_FILE)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
+SAR_FOLDER = "sar"
+"""Bundles go in ``<reports>/shares/sar/<name>/`` (``pipeline.rights.share_folder``)."""
 
 
 def write_sar_bundle(
-    con: duckdb.DuckDBPyConnection, upn: str, out_dir: Path, *, forbidden: tuple[Path, ...] = ()
+    con: duckdb.DuckDBPyConnection, upn: str, out: Path, *, shares_dir: Path
 ) -> SarBundle:
-    """Write the bundle into ``out_dir`` (created owner-only) and log the request.
-
-    ``forbidden`` lists folders the bundle must never go into (the statistical releases).
-    """
-    target = out_dir.resolve()
-    for folder in forbidden:
-        if target == folder.resolve() or folder.resolve() in target.parents:
-            raise PupilstatsError(
-                f"a subject access bundle is person-level: not under {folder.resolve()}"
-            )
+    """Write the bundle into the new folder ``out`` names under ``<shares>/sar/`` and log the
+    request. The folder is made (owner-only) only for a pupil the store holds; an unsafe or
+    existing destination is refused in one line (``pipeline.rights.share_folder``)."""
+    base = shares_dir / SAR_FOLDER
     bundle = subject_access_bundle(con, upn)
-    target.mkdir(mode=OWNER_ONLY_DIR, parents=True, exist_ok=True)
-    target.chmod(OWNER_ONLY_DIR)
-    json_path = target / JSON_FILE
-    summary_path = target / SUMMARY_FILE
-    _write_owner_only(json_path, json.dumps(bundle, indent=2) + "\n")
-    _write_owner_only(summary_path, summary_markdown(bundle))
+    target = share_folder(out, base)
+    json_path = write_new_file(target, JSON_FILE, (json.dumps(bundle, indent=2) + "\n").encode())
+    summary_path = write_new_file(target, SUMMARY_FILE, summary_markdown(bundle).encode())
     log_actions(
         con,
         [

@@ -122,8 +122,12 @@ def test_bundle_lists_every_row_held_on_the_pupil(store_path: Path) -> None:
 def test_sar_command_writes_json_and_a_readable_summary(store_path: Path, tmp_path: Path) -> None:
     with open_store(store_path) as con:
         fill_store(con)
-    out = tmp_path / "sar"
-    result = CliRunner().invoke(app, ["sar", SUBJECT, "--out", str(out), "--db", str(store_path)])
+    reports = tmp_path / "reports"
+    out = reports / "shares" / "sar" / "request-1"
+    result = CliRunner().invoke(
+        app,
+        ["sar", SUBJECT, "--out", "request-1", "--db", str(store_path), "--reports", str(reports)],
+    )
     assert result.exit_code == 0, result.output
     bundle = json.loads((out / "subject-access.json").read_text())
     summary = (out / "subject-access.md").read_text()
@@ -144,8 +148,10 @@ def test_sar_refuses_the_releases_folder_and_unknown_pupils(
 ) -> None:
     with open_store(store_path) as con:
         fill_store(con)
-        releases = tmp_path / "reports" / "releases"
+        reports = tmp_path / "reports"
+        releases = reports / "releases"
         with pytest.raises(PupilstatsError, match="person-level"):
-            write_sar_bundle(con, SUBJECT, releases / "sar", forbidden=(releases,))
+            write_sar_bundle(con, SUBJECT, releases / "sar", shares_dir=reports / "shares")
+        assert not releases.exists()
         with pytest.raises(PupilstatsError, match="holds nothing"):
             subject_access_bundle(con, make_upn(50))
