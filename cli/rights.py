@@ -29,7 +29,7 @@ from pipeline.rights.consent_register import (
     withdraw_instructions,
 )
 from pipeline.rights.corrections import correct_field, erase_pupil
-from pipeline.rights.retention import apply_retention, load_schedule
+from pipeline.rights.retention import apply_retention, check_as_of, load_schedule
 from pipeline.rights.subject_access import write_sar_bundle
 from pipeline.rights.yss import write_yss_extract
 from pipeline.settings import Settings
@@ -247,7 +247,7 @@ def retention(
     """Count (--dry-run) or delete (--apply) the rows past their retention date."""
     if dry_run and apply:
         raise fail(PupilstatsError("give --dry-run or --apply, not both"))
-    when = optional_date("--as-of", as_of, date.today())
+    when = run(lambda: check_as_of(optional_date("--as-of", as_of, date.today()), date.today()))
     schedule = run(load_schedule)
     with store(db) as con:
         counts = run(lambda: apply_retention(con, schedule, when, apply=apply))

@@ -4,8 +4,10 @@ The schedule is data (``pipeline/config/retention.toml``): pupil records until a
 (default the 25th), health measurements for some years after measurement, quarantined rows
 for some days, the audit and retention logs for some years. ``retention_plan`` counts, per
 table and rule, the rows past their date on a day; ``apply_retention`` deletes them in one
-transaction and logs the counts. Running it again the same day deletes nothing, so it is
-safe to run nightly (DuckDB's file lock keeps two runs from writing at once). The release
+transaction and logs the counts; a dry run only counts and writes nothing. Running it again
+with the same ``--as-of`` deletes nothing (the logs are never aged past today, so a run does
+not expire its own record), so it is safe to run nightly (DuckDB's file lock keeps two runs
+from writing at once). ``--as-of`` is refused before 1900 and over a year ahead. The release
 ledger holds aggregates only and is kept as long as the releases it describes: no rule
 deletes it (``pipeline.store.ledger_tables``).
 """
@@ -26,9 +28,11 @@ from pipeline.rights.restriction import birthday
 from pipeline.store.catalog import held_on_any_sql, quote, stored_tables
 from pipeline.store.pupil_keys import pupil_keys, store_key
 from pipeline.store.upkeep import AUDIT_LOG_TABLE
+from schema.errors import PupilstatsError
 
 SCHEDULE_FILE = Path(__file__).resolve().parents[1] / "config" / "retention.toml"
 PUPIL_RULE = "pupil_records"
+EARLIEST_AS_OF = date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,27 @@ def _years_before(day: date, years: int) -> date:
         return date(day.year - years, 2, 28)
 
 
-def dated_rules(schedule: RetentionSchedule, as_of: date) -> list[tuple[str, str, str, object]]:
-    """(table, rule, WHERE clause, cut-off) for rules that expire rows by a date column."""
+def check_as_of(as_of: date, today: date) -> date:
+    """``as_of``, or one clear error when it is not a date a retention run can be as of:
+    before 1900 (no pupil record is that old) or more than a year after ``today``."""
+    latest = _years_before(today, -1)
+    if not EARLIEST_AS_OF <= as_of <= latest:
+        raise PupilstatsError(
+            f"--as-of {as_of.isoformat()} is not a possible retention date: give a date from "
+            f"{EARLIEST_AS_OF.isoformat()} to {latest.isoformat()}"
+        )
+    return as_of
+
+
+def dated_rules(
+    schedule: RetentionSchedule, as_of: date, today: date | None = None
+) -> list[tuple[str, str, str, object]]:
+    """(table, rule, WHERE clause, cut-off) for rules that expire rows by a date column.
+
+    The logs are aged from ``today`` at the latest (default: the real today): a run as of a
+    later date does not delete the record of what it or an earlier run did today, so a second
+    identical run deletes nothing."""
+    logs_as_of = min(as_of, today or date.today())
     health = quote(schedule.health_date_column)
     return [
         (
@@ -103,13 +126,13 @@ def dated_rules(schedule: RetentionSchedule, as_of: date) -> list[tuple[str, str
             AUDIT_LOG_TABLE,
             "audit_log",
             "CAST(performed_at AS DATE) <= ?",
-            _years_before(as_of, schedule.audit_keep_years),
+            _years_before(logs_as_of, schedule.audit_keep_years),
         ),
         (
             "retention_runs",
             "audit_log",
             "as_of <= ?",
-            _years_before(as_of, schedule.audit_keep_years),
+            _years_before(logs_as_of, schedule.audit_keep_years),
         ),
     ]
 
@@ -185,13 +208,13 @@ def apply_retention(
 ) -> list[RetentionCount]:
     """Count (``apply=False``) or delete (``apply=True``) what is past its date; log counts.
 
-    Deleting is one transaction: all rules or none. Each run, applied or not, is logged in
-    ``retention_runs``; applied deletions are also in the rights audit log.
+    Deleting is one transaction: all rules or none. An applied run is logged in
+    ``retention_runs`` and the rights audit log; a dry run writes nothing at all. ``as_of``
+    must pass :func:`check_as_of`.
     """
+    check_as_of(as_of, date.today())
     if not apply:
-        counts = retention_plan(con, schedule, as_of)
-        _log_run(con, counts, as_of, applied=False)
-        return counts
+        return retention_plan(con, schedule, as_of)
     con.execute("BEGIN TRANSACTION")
     try:
         counts = _delete_past_date(con, schedule, as_of)
