@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from pipeline.rights.identifier_guard import identifier_in
 from schema.errors import PupilstatsError
 
 ACTIONS: tuple[str, ...] = (
@@ -42,8 +43,21 @@ class AuditEntry:
 
 
 def checked_reason(reason: str) -> str:
-    """The reason, trimmed; refused if empty or if it holds something shaped like a UPN
-    (the log must not name the pupil)."""
+    """A reason typed by a user, trimmed; refused in one line if empty or if it holds
+    something shaped like a UPN, a postcode or a date (``pipeline.rights.identifier_guard``):
+    the log outlives erasure and must not name the pupil."""
+    text = _checked_upn_free(reason)
+    found = identifier_in(text)
+    if found is not None:
+        raise PupilstatsError(
+            f"the reason must not contain {found}: the audit log outlives erasure and names "
+            "pupils by keyed hash only"
+        )
+    return text
+
+
+def _checked_upn_free(reason: str) -> str:
+    """Any logged reason (the commands' own name dates): trimmed, not empty, no UPN."""
     text = reason.strip()
     if not text:
         raise PupilstatsError("a reason is required")
@@ -73,7 +87,7 @@ def log_actions(con: duckdb.DuckDBPyConnection, entries: list[AuditEntry]) -> No
                 entry.table_name,
                 entry.field,
                 entry.rows_affected,
-                checked_reason(entry.reason),
+                _checked_upn_free(entry.reason),
                 performed_at,
             ],
         )
