@@ -41,6 +41,20 @@ def defects_frame(borough: SyntheticBorough, fmt: str = "csv") -> pl.DataFrame:
     )
 
 
+OWNER_ONLY_DIR = 0o700
+
+
+def make_owner_only_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and any missing parent ``0700`` (pupil-level files go in them, as in
+    ``data/``), whatever the umask; return the folders created. Existing folders are left as
+    they are."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()][::-1]
+    for path in missing:
+        path.mkdir(mode=OWNER_ONLY_DIR, exist_ok=True)
+        path.chmod(OWNER_ONLY_DIR)
+    return missing
+
+
 def write_borough(
     borough: SyntheticBorough, out_dir: Path, fmt: Literal["csv", "parquet"] = "csv"
 ) -> dict[str, Path]:
@@ -54,7 +68,7 @@ def write_borough(
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    make_owner_only_folders(out)
     written: dict[str, Path] = {}
     for name in INPUTS:
         for other in FORMATS:
