@@ -189,6 +189,48 @@ class IntervalSolver:
             out.append(Interval(lower, upper, group, low_duals, up_duals))
         return out
 
+    def cleared_by_witnesses(
+        self, cells: np.ndarray, threshold: int, rounds: int = 6, seed: int = 0
+    ) -> np.ndarray:
+        """Per cell of ``cells``: whether witnesses alone show the attacker's whole-number
+        interval is at least 1 wide and reaches 0 or ``threshold`` (neither recovered exactly
+        nor narrowed inside ``1..threshold-1``: the audit of Hundepool et al., 2012, 4.3.4),
+        so no LP of its own is needed. Each round solves, per group, one LP pushing every
+        cell not yet cleared up or down at random (up to its value plus the threshold);
+        every optimum is a feasible point, so what it shows the attacker cannot exclude."""
+        cells = np.asarray(cells, dtype=np.int64)
+        rng = np.random.default_rng(seed)
+        k = self.column[cells]
+        if (k < 0).any():
+            raise KeyError("a cell is neither suppressed nor published inexactly")
+
+        def cleared() -> np.ndarray:
+            """Per cell: the witnesses' whole-number range is at least 1 wide and reaches 0
+            or the threshold (the audit of Hundepool et al., 2012, 4.3.4)."""
+            low = np.ceil(self.seen_low[k] - 1e-6)
+            high = np.floor(self.seen_high[k] + 1e-6)
+            return (high - low >= 1) & ((low <= 0) | (high >= threshold))
+
+        done = cleared()
+        for _ in range(rounds):
+            if done.all():
+                break
+            groups = np.unique(self.group_of_var[k[~done]])
+            for group in groups:
+                model = self._model(int(group))
+                mine = ~done & (self.group_of_var[k] == group)
+                positions = np.searchsorted(model.var, k[mine])
+                weights = np.zeros(len(model.var))
+                weights[positions] = rng.choice([-1.0, 1.0], size=len(positions))
+                upper = np.full(len(model.var), np.inf)
+                upper[positions] = self.values[cells[mine]] + threshold
+                point = model.witness(weights, upper)
+                if point is not None:
+                    self.seen_low[model.var] = np.minimum(self.seen_low[model.var], point)
+                    self.seen_high[model.var] = np.maximum(self.seen_high[model.var], point)
+            done = cleared()
+        return done
+
     def reaches(self, cell: int, above: float, below: float, width: float) -> bool:
         """Whether the attacker's interval of ``cell`` reaches ``above`` (its max ``>= above``)
         and ``below`` (its min ``<= below``) and is at least ``width`` wide; LPs are solved only

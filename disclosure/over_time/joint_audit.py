@@ -29,17 +29,13 @@ A release failing this audit is not written. Method note: ``docs/methods/release
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import polars as pl
-import scipy.sparse as sp
 
-from disclosure.intervals import IntervalSolver
-from disclosure.levels import KnownBounds
 from disclosure.linking import LinkedCells, link_tables
 from disclosure.over_time.difference_rule import small_changes
 from disclosure.over_time.earlier import (
@@ -48,6 +44,14 @@ from disclosure.over_time.earlier import (
     hidden_cells,
     paired_cells,
     primary_cells,
+)
+from disclosure.over_time.joint_model import (
+    change_interval,
+    inside,
+    joint_system,
+    pinned_by_totals,
+    small_pairs,
+    whole,
 )
 from disclosure.primary.assess import DIFFERENCE as DIFFERENCE_REASON
 from disclosure.primary.assess import REQUESTED
@@ -158,124 +162,6 @@ def difference_only(
     return only
 
 
-def _whole(found: Any) -> tuple[float, float]:
-    """An LP interval in whole numbers: ceil of the minimum, floor of the maximum."""
-    low = math.ceil(found.lower - _EPS)
-    high = math.floor(found.upper + _EPS) if math.isfinite(found.upper) else math.inf
-    return float(low), float(high)
-
-
-def _joint_system(
-    new: LinkedCells,
-    new_hidden: np.ndarray,
-    new_known: KnownBounds,
-    old: LinkedCells,
-    old_hidden: np.ndarray,
-    old_known: KnownBounds,
-    pairs: tuple[np.ndarray, np.ndarray],
-    change: str,
-) -> IntervalSolver:
-    """One attacker model over both releases' cells and, after removals or additions only,
-    one non-negative change count per paired cell (module docstring)."""
-    n, m = new.size, old.size
-    new_cells, old_cells = pairs
-    linking = change in ("removals", "additions") and len(new_cells) > 0
-    p = len(new_cells) if linking else 0
-    blocks = [
-        sp.hstack([new.relations, sp.csr_matrix((new.relations.shape[0], m + p))]),
-        sp.hstack(
-            [
-                sp.csr_matrix((old.relations.shape[0], n)),
-                old.relations,
-                sp.csr_matrix((old.relations.shape[0], p)),
-            ]
-        ),
-    ]
-    change_values = np.zeros(p)
-    if linking:
-        sign = 1.0 if change == "removals" else -1.0  # a - b + s = 0 or a - b - s = 0
-        rows = np.repeat(np.arange(p), 3)
-        cols = np.column_stack([new_cells, n + old_cells, n + m + np.arange(p)]).ravel()
-        data = np.tile([1.0, -1.0, sign], p)
-        blocks.append(sp.csr_matrix((data, (rows, cols)), shape=(p, n + m + p)))
-        change_values = sign * (old.values[old_cells] - new.values[new_cells])
-        if (change_values < 0).any():
-            raise ValueError(
-                f"the change is not {change} only: some paired cell moved the other way"
-            )
-    relations = sp.vstack(blocks).tocsr()
-    values = np.concatenate([new.values, old.values, change_values]).astype(np.float64)
-    hidden = np.concatenate([new_hidden, old_hidden, np.ones(p, dtype=bool)])
-    known = KnownBounds(
-        np.concatenate([new_known.low, old_known.low, np.zeros(p)]),
-        np.concatenate([new_known.high, old_known.high, np.full(p, np.inf)]),
-    )
-    return IntervalSolver(relations, values, hidden, known)
-
-
-def _inside(interval: tuple[float, float], t: int) -> bool:
-    """A change's interval inside ``1..t-1`` or ``-(t-1)..-1`` (the difference rule)."""
-    low, high = interval
-    return (low >= 1 and high <= t - 1) or (-(t - 1) <= low and high <= -1)
-
-
-def _change_interval(
-    solver: IntervalSolver,
-    bounds_low: np.ndarray,
-    bounds_high: np.ndarray,
-    pairs: tuple[np.ndarray, np.ndarray],
-    k: int,
-    n: int,
-    m: int,
-    change: str,
-) -> tuple[float, float]:
-    """The whole-number interval of the change ``d = a - b`` of pair ``k``: from the
-    removal (or addition) count of the joint model, or else from the two cells' intervals
-    (``bounds_*``: new cells then old cells)."""
-    if change in ("removals", "additions"):
-        s_low, s_high = _whole(solver.interval(n + m + k))
-        sign = -1.0 if change == "removals" else 1.0
-        low, high = sorted((sign * s_low, sign * s_high))
-        return low, high
-    i, j = int(pairs[0][k]), n + int(pairs[1][k])
-    return bounds_low[i] - bounds_high[j], bounds_high[i] - bounds_low[j]
-
-
-def _pinned_by_totals(
-    new: LinkedCells,
-    old: LinkedCells,
-    old_hidden: np.ndarray,
-    new_known: KnownBounds,
-    old_known: KnownBounds,
-    pairs: tuple[np.ndarray, np.ndarray],
-    change: str,
-    attribute: np.ndarray,
-    candidates: list[int],
-    t: int,
-) -> set[int]:
-    """Of the pinned changes ``candidates`` (pair indices), those the attacker pins already
-    from the earlier release and the new release's cells at the total of every attribute
-    (how many pupils changed in each place, which the rule lets a release show): e.g. a
-    pupil who left a primary school was in key stage R-6. Such a change is disclosed by
-    the totals, not by this release's pattern (module docstring)."""
-    baseline = _joint_system(new, attribute, new_known, old, old_hidden, old_known, pairs, change)
-    low = np.concatenate([new_known.low, old_known.low])
-    high = np.concatenate([new_known.high, old_known.high])
-    cells = np.flatnonzero(np.concatenate([attribute, old_hidden]))
-    if change not in ("removals", "additions"):
-        wanted = set()
-        for k in candidates:
-            wanted |= {int(pairs[0][k]), new.size + int(pairs[1][k])}
-        cells = np.array(sorted(set(cells.tolist()) & wanted), dtype=np.int64)
-        for i, found in zip(cells, baseline.intervals(cells), strict=True):
-            low[i], high[i] = _whole(found)
-    return {
-        k
-        for k in candidates
-        if _inside(_change_interval(baseline, low, high, pairs, k, new.size, old.size, change), t)
-    }
-
-
 def joint_audit(
     tables: Sequence[Table],
     suppressed: Mapping[str, Any],
@@ -307,7 +193,7 @@ def joint_audit(
         old_hidden = release.hidden(old)
         old_known = published_bounds(old.values, release.profile, old.magnitude)
         pairs = paired_cells(new, old)
-        solver = _joint_system(
+        solver = joint_system(
             new, new_hidden, new_known, old, old_hidden, old_known, pairs, release.change
         )
         bounds_low = np.concatenate([new_known.low, old_known.low])
@@ -315,8 +201,17 @@ def joint_audit(
         hidden = np.concatenate([new_hidden, old_hidden])
         values = np.concatenate([new.values, old.values])
         cells = np.flatnonzero(hidden)
+        # witnesses clear most cells without an LP of their own; the paired cells of a small
+        # change keep their exact intervals (the change's interval is built from them)
+        exact = np.zeros(len(hidden), dtype=bool)
+        changed_new, changed_old = small_pairs(new, old, pairs, wanted, totals, t)
+        exact[changed_new] = True
+        exact[new.size + changed_old] = True
+        cleared = solver.cleared_by_witnesses(cells, t) & ~exact[cells]
+        cells_checked += int(cleared.sum())
+        cells = cells[~cleared]
         for i, found in zip(cells, solver.intervals(cells), strict=True):
-            low, high = _whole(found)
+            low, high = whole(found)
             bounds_low[i], bounds_high[i] = low, high
             value = int(values[i])
             rule = None
@@ -343,8 +238,8 @@ def joint_audit(
         pinned = [
             (int(k), *interval)
             for k in small
-            if _inside(
-                interval := _change_interval(
+            if inside(
+                interval := change_interval(
                     solver,
                     bounds_low,
                     bounds_high,
@@ -358,7 +253,7 @@ def joint_audit(
             )
         ]
         if pinned:
-            shown = _pinned_by_totals(
+            shown = pinned_by_totals(
                 new,
                 old,
                 old_hidden,
