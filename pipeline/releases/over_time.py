@@ -65,7 +65,7 @@ class History:
                 suppressed = {t.name: release.suppressed[t.name] for t in kept}
                 earlier.append(replace(release, tables=kept, suppressed=suppressed))
         attributes = {n: a for n, a in self.attributes.items() if n in names}
-        return History(tuple(earlier), attributes)
+        return History(_distinct(earlier), attributes)
 
 
 def change_between(new: Sequence[Table], old: Sequence[Table]) -> Change:
@@ -124,6 +124,14 @@ def _same_as(first: EarlierRelease, later: EarlierRelease) -> bool:
     return True
 
 
+def _distinct(earlier: Sequence[EarlierRelease]) -> tuple[EarlierRelease, ...]:
+    """``earlier`` without the releases whose tables a later one holds unchanged (same
+    values, same pattern): the later one tells the attacker everything they do."""
+    return tuple(
+        r for i, r in enumerate(earlier) if not any(_same_as(r, s) for s in earlier[i + 1 :])
+    )
+
+
 def release_history(con: duckdb.DuckDBPyConnection, spec: ReleaseSpec, counted: Counted) -> History:
     """The earlier releases the tables of ``counted`` are protected against, and the tables'
     attribute dimensions (module docstring)."""
@@ -149,10 +157,7 @@ def release_history(con: duckdb.DuckDBPyConnection, spec: ReleaseSpec, counted: 
                 change=change_between([tables[t.name] for t in old], old),
             )
         )
-    kept = tuple(
-        r for i, r in enumerate(earlier) if not any(_same_as(r, s) for s in earlier[i + 1 :])
-    )
-    return History(kept, attributes)
+    return History(_distinct(earlier), attributes)
 
 
 def changed_cells(tables: Sequence[Table], history: History) -> int:
@@ -219,20 +224,26 @@ def protect_with_history(
     profile: Profile,
     history: History | None,
     requested: Mapping[str, Any] | None = None,
+    audit_afresh: bool = True,
     **options: Any,
 ) -> ProtectedWithHistory:
     """``tables`` protected under ``profile`` (``requested`` cells and ``options`` go to
-    ``disclosure.protect``) against ``history``'s earlier releases, and audited; refused
+    ``disclosure.protect``) against ``history``'s earlier releases, and audited (afresh, or
+    with no history and ``audit_afresh=False`` by the protection's own audit); refused
     (``ReleaseRefused``) when the joint audit fails (module docstring)."""
+
+    def alone(protection: Protection) -> ProtectedWithHistory:
+        checked = audit(tables, protection, profile) if audit_afresh else protection.audit
+        return ProtectedWithHistory(protection, checked)
+
     if history is None or not history.earlier:
-        protection = protect(tables, profile, requested=requested, **options)
-        return ProtectedWithHistory(protection, audit(tables, protection, profile))
+        return alone(protect(tables, profile, requested=requested, **options))
     if not any(_changed(tables, release) for release in history.earlier):
         # the same counts as every earlier release: protected as before (deterministic),
         # the same publication if the pattern is the same too, and nothing to check
         protection = protect(tables, profile, requested=requested, **options)
         if all(_same_pattern(protection, release) for release in history.earlier):
-            return ProtectedWithHistory(protection, audit(tables, protection, profile))
+            return alone(protection)
     result = protect_over_time(
         tables, profile, history.earlier, history.attributes, requested=requested, **options
     )

@@ -42,6 +42,14 @@ NIGHTLY_PERFORMANCE = ReleaseSpec(
             "heuristic",
             str,
         ),
+        RunOption(
+            "difference_rule",
+            "--difference-rule/--no-difference-rule",
+            "Protect against the ledger's earlier releases of the same years (the difference "
+            "rule; README, Releases over time). Off by default until its cost at scale is "
+            "measured",
+            False,
+        ),
     ),
     dashboard=True,
 )

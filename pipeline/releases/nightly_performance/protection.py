@@ -20,12 +20,13 @@ from typing import Any, Literal
 
 import polars as pl
 
-from disclosure import AuditReport, Profile, Protection, audit, protect, published_cells_digest
+from disclosure import AuditReport, Profile, Protection, audit, published_cells_digest
 from pipeline.releases.nightly_performance.requests import (
     ACCOUNTABILITY_MINIMUM_COHORT,
     requested_cells,
 )
 from pipeline.releases.nightly_performance.tables import Population
+from pipeline.releases.over_time import History, protect_with_history
 from pipeline.releases.spec import Counted, Options, Protected
 
 Method = Literal["optimal", "modular", "heuristic"]
@@ -91,8 +92,13 @@ def protect_populations(
     profile: Profile,
     method: Method = DEFAULT_METHOD,
     minimum_cohort: int = ACCOUNTABILITY_MINIMUM_COHORT,
+    history: History | None = None,
 ) -> PerformanceProtection:
-    """Protect each population's linked tables (one ``protect`` call each) and join them."""
+    """Protect each population's linked tables (one ``protect`` call each; against the
+    earlier releases of its tables in ``history``, if any: ``pipeline.releases.over_time``)
+    and join them. A year whose pupils did not change since the earlier releases keeps its
+    pattern (the protection is deterministic); one that changed falls under the difference
+    rule."""
     if not populations:
         raise ValueError("no population to protect")
     frames: dict[str, pl.DataFrame] = {}
@@ -104,17 +110,26 @@ def protect_populations(
     methods: set[str] = set()
     for population in populations:
         start = time.perf_counter()
-        result: Protection = protect(
-            list(population.tables),
+        tables = list(population.tables)
+        protected = protect_with_history(
+            tables,
             profile,
-            method=method,
+            history.of(tables) if history is not None else None,
             requested=requests_for(population, profile, minimum_cohort),
+            audit_afresh=False,  # audit_populations audits what is published afresh
+            method=method,
         )
+        result: Protection = protected.protection
         seconds[population.key] = round(time.perf_counter() - start, 3)
         frames.update(result.tables)
         summaries.update(result.summary())
-        reports.append(result.audit)
+        reports.append(protected.audit)
         cells.append(result.published_cells())
+        if protected.joint is not None:
+            notes.append(
+                f"{population.key}: checked with {len(protected.joint.earlier)} earlier "
+                f"release(s), {protected.required} cell(s) made primary by the difference rule"
+            )
         notes += [f"{population.key}: {n}" for n in result.notes]
         methods.add(result.method)
     return PerformanceProtection(
@@ -143,11 +158,15 @@ def audit_populations(
 
 def protect_tables(counted: Counted, profile: Profile, options: Options) -> Protected:
     """Every population protected (:func:`protect_populations`, the method from ``options``,
-    default :data:`DEFAULT_METHOD`), then the attacker's audit run afresh on what would be
-    published (:func:`audit_populations`)."""
+    default :data:`DEFAULT_METHOD`; against the ledger's earlier releases of the same years
+    when ``options["difference_rule"]`` is set), then the attacker's audit run afresh on
+    what would be published (:func:`audit_populations`)."""
     populations = counted.detail
     protection = protect_populations(
-        populations, profile, method=options.get("method") or DEFAULT_METHOD
+        populations,
+        profile,
+        method=options.get("method") or DEFAULT_METHOD,
+        history=counted.history if options.get("difference_rule") else None,
     )
     seconds = ", ".join(f"{k} {v} s" for k, v in protection.seconds.items())
     return Protected(
