@@ -46,8 +46,8 @@ NIGHTLY_PERFORMANCE = ReleaseSpec(
             "difference_rule",
             "--difference-rule/--no-difference-rule",
             "Protect against the ledger's earlier releases of the same years (the difference "
-            "rule; README, Releases over time). Off by default until its cost at scale is "
-            "measured",
+            "rule; README, Releases over time). Off by default until the independent "
+            "attacker's test of it fits the suite",
             False,
         ),
     ),
