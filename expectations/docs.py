@@ -7,10 +7,19 @@ the count and share of unexpected rows). The validation results rendered are red
 the rows themselves are in the store's quarantine table.
 
 The site is built by GX's own ``SiteBuilder`` (``build_data_docs``) in a fresh in-memory
-context per run, so that a run's index lists that run only. GX's index page fills its
-tables with jQuery and bootstrap-table loaded from CDNs, so opened offline it shows empty
-tables; the suite and validation pages are static HTML (unstyled offline, but complete).
-A plain-HTML list of the run's pages is therefore added at the top of ``index.html``.
+context per run, so that a run's index lists that run only. GX's templates load their
+styles and scripts from CDNs; ``expectations.docs_offline`` removes those and links a local
+stylesheet, so every page reads styled without a network. GX's index fills its tables with
+those scripts, so a plain-HTML list of the run's pages is added at the top of ``index.html``
+instead.
+
+A page's status is the run's verdict: GX marks a validation failed when any row failed an
+expectation, but pupilstats quarantines such rows and accepts the file unless a batch-level
+check fails (``expectations.run``). The rendered copy of the result therefore carries the
+file's verdict as its ``success`` (accepted: "Succeeded"; rejected: "Failed"), the failed
+row-level expectations still show as failed with their counts, and each validation page
+opens with a line saying the verdict and how many rows were quarantined, as the run summary
+(``summary.md``) does.
 
 Great Expectations (and ``expectations.suites``, which imports it) takes seconds to import,
 so it is imported inside the functions that render, not here: the loader and the command
@@ -26,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from expectations.docs_offline import make_site_offline
 from expectations.engine import GX_LOCK
 from schema.inputs import INPUTS
 
@@ -57,13 +67,16 @@ def docs_entry(
     ``counts`` (rows read, accepted, quarantined) and ``batch_failures`` of the whole file
     replace the suite's own, which leave out rows that did not even parse.
     """
+    failures = tuple(outcome.batch_failures if batch_failures is None else batch_failures)
+    result = outcome.docs_result
+    result.success = not failures  # the file's verdict (module docstring), not GX's
     return DocsEntry(
         input=outcome.input,
         label=label or Path(outcome.file or outcome.input).name,
         suite=outcome.suite,
-        result=outcome.docs_result,
+        result=result,
         statistics=dict(outcome.statistics) | (counts or {}),
-        batch_failures=tuple(outcome.batch_failures if batch_failures is None else batch_failures),
+        batch_failures=failures,
     )
 
 
@@ -135,6 +148,9 @@ def write_quality_docs(directory: Path, entries: Sequence[DocsEntry], run_name: 
             context.validation_results_store.set(key, entry.result)
             pages.append((entry, "validations/" + "/".join(key.to_tuple()) + ".html"))
         context.build_data_docs(site_names=[SITE])
+    make_site_offline(directory)
+    for entry, page in pages:
+        _add_verdict(directory / page, entry)
     index = directory / "index.html"
     _add_static_index(index, run_name, pages)
     return index
@@ -151,6 +167,7 @@ def build_suite_docs(directory: Path, input_names: Iterable[str] | None = None) 
         for name in input_names if input_names is not None else INPUTS:
             _add_suite(context, build_suite(name, check_census=True))
         context.build_data_docs(site_names=[SITE])
+    make_site_offline(directory)
     index = directory / "index.html"
     _add_static_index(index, "suites", [])
     return index
@@ -192,13 +209,42 @@ def _add_static_index(index: Path, run_name: str, pages: list[tuple[DocsEntry, s
         f'<section id="{STATIC_INDEX_ID}" style="margin:1em 3em">'
         f"<h2>pupilstats data quality: {html.escape(run_name)}</h2>{table}"
         f"<p>Suites: {suite_links}</p>"
-        "<p><small>This list is plain HTML and works offline. The interactive tables below "
-        "load jQuery and bootstrap-table from CDNs and stay empty without a network; every "
-        "page linked here is static.</small></p></section>"
+        "<p><small>Every page here is static HTML with a local stylesheet: it reads the same "
+        "without a network. A file's status is its verdict in the run: accepted (rows that "
+        "failed a row-level check are quarantined and counted) or rejected.</small></p>"
+        "</section>"
     )
-    text = index.read_text(encoding="utf-8")
+    _insert_after_body(index, section)
+
+
+def _verdict(entry: DocsEntry) -> str:
+    """The file's verdict as the run summary gives it, for the top of its page."""
+    s = entry.statistics
+    if entry.batch_failures:
+        reasons = "; ".join(entry.batch_failures)
+        return (
+            '<p class="pupilstats-verdict rejected" id="pupilstats-verdict">'
+            f"<strong>Rejected</strong>: {html.escape(reasons)}. Nothing from "
+            f"{html.escape(entry.label)} was loaded.</p>"
+        )
+    return (
+        '<p class="pupilstats-verdict" id="pupilstats-verdict"><strong>Accepted</strong>: '
+        f"{s.get('rows_accepted', '')} of {s.get('rows_read', '')} rows of "
+        f"{html.escape(entry.label)} loaded, {s.get('rows_quarantined', 0)} quarantined. "
+        "Expectations marked failed below are row-level checks: the rows that failed them "
+        "were quarantined, not loaded.</p>"
+    )
+
+
+def _add_verdict(page: Path, entry: DocsEntry) -> None:
+    _insert_after_body(page, _verdict(entry))
+
+
+def _insert_after_body(page: Path, fragment: str) -> None:
+    """Insert ``fragment`` just after the ``<body>`` tag of ``page``."""
+    text = page.read_text(encoding="utf-8")
     start = text.find("<body")
     end = text.find(">", start) + 1
     if start < 0 or end <= 0:
-        raise RuntimeError(f"{index}: no <body> tag to add the static index to")
-    index.write_text(text[:end] + section + text[end:], encoding="utf-8")
+        raise RuntimeError(f"{page}: no <body> tag to add to")
+    page.write_text(text[:end] + fragment + text[end:], encoding="utf-8")
