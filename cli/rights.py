@@ -34,6 +34,7 @@ from pipeline.rights.subject_access import write_sar_bundle
 from pipeline.rights.yss import write_yss_extract
 from pipeline.settings import Settings
 from pipeline.store import open_store
+from pipeline.store.store_file import check_store_file
 from schema import codes
 from schema.errors import PupilstatsError
 
@@ -68,7 +69,11 @@ def optional_date(option: str, value: str | None, default: date) -> date:
 
 @contextmanager
 def store(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    with open_store(Settings.from_env(db=db).db_path) as con:
+    """The store ``--db`` names, opened owner-only; a file that is not a store (a CSV) is
+    refused in one line before it is opened or its permissions touched."""
+    path = Settings.from_env(db=db).db_path
+    run(lambda: check_store_file(path))
+    with open_store(path) as con:
         yield con
 
 

@@ -1,9 +1,12 @@
 """Opening the pupil-level DuckDB store with owner-only file permissions.
 
 The store holds identifiable records, so its folder is created ``0700`` and the database
-file (and its write-ahead log) ``0600``. The file is not encrypted: DuckDB's PyPI build
-cannot write encrypted files safely here, so pupilstats relies on file permissions and on
-the store never leaving the machine, and says so.
+file, its write-ahead log, and DuckDB's spill files are owner-only from the moment they
+exist: the process's umask is ``0o077`` for as long as the connection is open
+(``pipeline.store.owner_only_files``; DuckDB recreates the WAL at every checkpoint, so a
+``chmod`` after the fact would leave it readable in between). The file is not encrypted:
+DuckDB's PyPI build cannot write encrypted files safely here, so pupilstats relies on file
+permissions and on the store never leaving the machine, and says so.
 
 Each opening and closing also runs the store's upkeep (``pipeline.store.upkeep``): the
 delivered consent file joins the append-only register and erased pupils stay erased.
@@ -11,44 +14,35 @@ delivered consent file joins the append-only register and erased pupils stay era
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from pipeline.store.owner_only_files import OWNER_ONLY_DIR, owner_only_umask, restrict_permissions
+from pipeline.store.store_file import check_store_file
 from pipeline.store.tables import create_tables
 from pipeline.store.upkeep import keep_rights
-
-OWNER_ONLY_FILE = stat.S_IRUSR | stat.S_IWUSR
-OWNER_ONLY_DIR = stat.S_IRWXU
-
-
-def restrict_permissions(db_path: Path) -> None:
-    """Make the store and its WAL readable and writable by the owner only."""
-    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
-        if path.exists():
-            path.chmod(OWNER_ONLY_FILE)
 
 
 @contextmanager
 def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open (creating if needed) the store at ``db_path`` with its tables, owner-only."""
-    if not db_path.parent.exists():
-        db_path.parent.mkdir(parents=True, mode=OWNER_ONLY_DIR)
-    old_umask = os.umask(0o077)
-    try:
+    """Open (creating if needed) the store at ``db_path`` with its tables, owner-only.
+
+    A file that exists and is not a DuckDB database (a CSV given as ``--db``) is refused
+    in one line before it is opened or its permissions touched."""
+    check_store_file(db_path)
+    with owner_only_umask():
+        if not db_path.parent.exists():
+            db_path.parent.mkdir(parents=True, mode=OWNER_ONLY_DIR)
         con = duckdb.connect(str(db_path))
-    finally:
-        os.umask(old_umask)
-    try:
-        restrict_permissions(db_path)
-        create_tables(con)
-        keep_rights(con)
-        yield con
-        keep_rights(con)
-    finally:
-        con.close()
-        restrict_permissions(db_path)
+        try:
+            restrict_permissions(db_path)
+            create_tables(con)
+            keep_rights(con)
+            yield con
+            keep_rights(con)
+        finally:
+            con.close()
+            restrict_permissions(db_path)
