@@ -3,8 +3,10 @@
 ``build_dashboard`` takes the release folder and the output folder and nothing else: no
 store path, no connection. The page goes to ``<out>/index.html`` and a copy to
 ``<out>/<YYYY-MM-DD>/index.html`` (the build's date in Europe/London), both written
-atomically, then ``status.json`` records the success. If the build fails, the previous
-``index.html`` is untouched.
+atomically, each with a page per school (``schools/<code>.html``) and a copy of the
+release's tables (``data/<release id>/``) beside it, then ``status.json`` records the
+success. Everything is rendered before anything is written, so a build that fails leaves the
+previous ``index.html`` untouched.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline.dashboard.downloads import copy_downloads
+from pipeline.dashboard.measures import release_measures
 from pipeline.dashboard.page import build_page
 from pipeline.dashboard.publish import write_atomic
 from pipeline.dashboard.release import DashboardError, latest_release, read_release
 from pipeline.dashboard.render import render_page
+from pipeline.dashboard.school_page_html import render_school_page
+from pipeline.dashboard.school_pages import SCHOOLS_DIR, school_pages
 from pipeline.dashboard.status import INDEX_FILE, record_success
 
 DASHBOARD_DIRNAME = "dashboard"
@@ -38,9 +44,17 @@ def build_dashboard(release_dir: Path, out_dir: Path, *, now: datetime | None = 
     """
     built = (now or datetime.now(LONDON)).astimezone(LONDON)
     release = read_release(Path(release_dir))
-    html = render_page(build_page(release, built))
+    page = build_page(release, built)
+    html = render_page(page)
+    rows = page.school_table.rows if page.school_table is not None else ()
+    schools = {
+        s.file: render_school_page(page, s) for s in school_pages(release_measures(release), rows)
+    }
     out = Path(out_dir)
     dated = out / built.date().isoformat() / INDEX_FILE
+    for folder in (dated.parent, out):
+        copy_downloads(list(page.downloads), folder)
+        _write_school_pages(folder, schools)
     write_atomic(dated, html)
     index = write_atomic(out / INDEX_FILE, html)
     record_success(
@@ -50,6 +64,16 @@ def build_dashboard(release_dir: Path, out_dir: Path, *, now: datetime | None = 
         dated=str(dated.relative_to(out)),
     )
     return index
+
+
+def _write_school_pages(folder: Path, pages: dict[str, str]) -> None:
+    """Write each school's page into ``folder`` and remove pages of schools no longer in
+    the release."""
+    for name, html in pages.items():
+        write_atomic(folder / name, html)
+    for old in (folder / SCHOOLS_DIR).glob("*.html"):
+        if f"{SCHOOLS_DIR}/{old.name}" not in pages:
+            old.unlink()
 
 
 def dashboard_release(releases_dir: Path, flows: Sequence[str] = ()) -> Path:

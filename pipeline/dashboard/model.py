@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.dashboard.downloads import Download
 from pipeline.dashboard.measures import Measure
 from pipeline.dashboard.values import Value
 
@@ -99,3 +100,4 @@ class Page:
     school_table: SchoolTable | None
     legend: tuple[tuple[str, str], ...]
     tables: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    downloads: tuple[Download, ...] = field(default_factory=tuple)

@@ -7,13 +7,15 @@ from datetime import datetime
 
 from pipeline.dashboard import labels
 from pipeline.dashboard.dimensions import periods
+from pipeline.dashboard.downloads import release_downloads
 from pipeline.dashboard.legend import symbol_legend
 from pipeline.dashboard.measures import release_measures
 from pipeline.dashboard.model import Page
 from pipeline.dashboard.release import Release
-from pipeline.dashboard.school_table import school_table
+from pipeline.dashboard.school_table import NOT_APPLICABLE, school_table
 from pipeline.dashboard.sections import measure_sections
 from pipeline.dashboard.tiles import headline_tiles
+from pipeline.dashboard.values import SYMBOL_MEANINGS
 
 
 def page_title(release: Release) -> str:
@@ -26,6 +28,13 @@ def page_title(release: Release) -> str:
 def build_page(release: Release, built_at: datetime) -> Page:
     """The page model of ``release``; ``built_at`` is when the page was made."""
     measures = release_measures(release)
+    schools = school_table(release, measures)
+    legend = symbol_legend(release)
+    uses_z = schools is not None and any(
+        v.symbol == NOT_APPLICABLE for row in schools.rows for v in row.values
+    )
+    if uses_z and NOT_APPLICABLE not in {symbol for symbol, _ in legend}:
+        legend.append((NOT_APPLICABLE, SYMBOL_MEANINGS[NOT_APPLICABLE]))
     all_periods = sorted({p for t in release.tables for p in periods(t)})
     return Page(
         title=page_title(release),
@@ -41,7 +50,8 @@ def build_page(release: Release, built_at: datetime) -> Page:
         latest_period=all_periods[-1] if all_periods else None,
         tiles=tuple(headline_tiles(measures)),
         sections=tuple(measure_sections(measures)),
-        school_table=school_table(release, measures),
-        legend=tuple(symbol_legend(release)),
+        school_table=schools,
+        legend=tuple(legend),
         tables=tuple((t.name, labels.table_title(t.name, t.entry)) for t in release.tables),
+        downloads=tuple(release_downloads(release)),
     )

@@ -13,33 +13,17 @@ from html import escape
 from pathlib import Path
 
 from pipeline.dashboard.charts import chart_svg
-from pipeline.dashboard.model import Chart, Page, SchoolTable, Section, Tile
+from pipeline.dashboard.figures_html import cell, figure
+from pipeline.dashboard.model import Chart, Page, Section, Tile
+from pipeline.dashboard.school_table_html import school_table_html
 from pipeline.dashboard.status import banner_fragment, ok_banner
-from pipeline.dashboard.values import Value
 
 STATIC = Path(__file__).parent / "static"
 
 
 @cache
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
-
-
-def _attrs(value: Value) -> str:
-    attrs = f'data-kind="{escape(value.kind)}"'
-    if value.number is not None:
-        return attrs + f' data-value="{value.number:g}"'
-    return attrs + f' data-symbol="{escape(value.symbol or "")}"'
-
-
-def figure(value: Value, tag: str = "span", css: str = "") -> str:
-    """One figure in an element marked with its kind."""
-    klass = f' class="{css}"' if css else ""
-    return f"<{tag}{klass} {_attrs(value)}>{escape(value.display)}</{tag}>"
-
-
-def _cell(value: Value) -> str:
-    return figure(value, "td", "num")
 
 
 def _tile(tile: Tile) -> str:
@@ -69,7 +53,7 @@ def _chart_table(chart: Chart) -> str:
     for i, (category, row) in enumerate(zip(chart.categories, chart.values, strict=True)):
         cells = [f'<th scope="row">{escape(category)}</th>']
         for j, value in enumerate(row):
-            cells.append(_cell(value))
+            cells.append(cell(value))
             if with_ci:
                 ci = chart.intervals[i][j]
                 shown = (
@@ -78,12 +62,13 @@ def _chart_table(chart: Chart) -> str:
                 cells.append(f'<td class="num">{shown}</td>')
             if with_n:
                 cohort = chart.cohorts[i][j]
-                cells.append(_cell(cohort) if cohort is not None else '<td class="num"></td>')
+                cells.append(cell(cohort) if cohort is not None else '<td class="num"></td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (
         f'<details><summary>Data table<span class="visually-hidden">: {escape(chart.title)}'
-        f"</span></summary><table><caption>{escape(chart.title)}</caption>"
-        f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table></details>"
+        f'</span></summary><div class="table-wrap"><table><caption>{escape(chart.title)}'
+        f"</caption><thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        "</table></div></details>"
     )
 
 
@@ -95,48 +80,31 @@ def _chart(chart: Chart) -> str:
     )
 
 
-def _section(section: Section) -> str:
-    charts = "".join(_chart(c) for c in section.charts)
+SHOWN_CHARTS = 3
+"""Charts of a section shown at once (the trend and the first two breakdowns); the others
+open from a "More groups" disclosure, which keeps the page short on a phone."""
+
+
+def section_html(section: Section) -> str:
+    """A measure's section: its first charts, then the rest behind a disclosure."""
+    shown = "".join(_chart(c) for c in section.charts[:SHOWN_CHARTS])
+    more = section.charts[SHOWN_CHARTS:]
+    extra = ""
+    if more:
+        names = ", ".join(c.category_label for c in more)
+        extra = (
+            f'<details class="more-charts"><summary>More groups: {escape(names)}</summary>'
+            f'<div class="charts">{"".join(_chart(c) for c in more)}</div></details>'
+        )
     return (
-        f'<section class="measure" id="{section.id}" aria-labelledby="{section.id}-h">'
-        f'<h3 id="{section.id}-h">{escape(section.title)}</h3>'
-        f'<div class="charts">{charts}</div></section>'
+        f'<section class="measure" id="{escape(section.id)}" '
+        f'aria-labelledby="{escape(section.id)}-h">'
+        f'<h3 id="{escape(section.id)}-h">{escape(section.title)}</h3>'
+        f'<div class="charts">{shown}</div>{extra}</section>'
     )
 
 
-def _school_table(table: SchoolTable) -> str:
-    names = any(r.name for r in table.rows)
-    phases = any(r.phase for r in table.rows)
-    headers = [("School", "", "ascending")]
-    if names:
-        headers.append(("Name", "", "none"))
-    if phases:
-        headers.append(("Phase", "", "none"))
-    headers += [(c.label, "num", "none") for c in table.columns]
-    head = "".join(
-        f'<th scope="col" class="{css}" aria-sort="{sort}">'
-        f'<button type="button">{escape(label)}</button></th>'
-        for label, css, sort in headers
-    )
-    rows = []
-    for row in table.rows:
-        cells = [f'<th scope="row" data-kind="code">{escape(row.code)}</th>']
-        if names:
-            cells.append(f"<td>{escape(row.name)}</td>")
-        if phases:
-            cells.append(f"<td>{escape(row.phase)}</td>")
-        cells += [_cell(v) for v in row.values]
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (
-        '<div class="table-wrap" role="region" tabindex="0" aria-labelledby="school-table-caption">'
-        '<table class="sortable" id="school-table">'
-        f'<caption id="school-table-caption">{escape(table.caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        '<p id="school-table-status" class="visually-hidden" aria-live="polite"></p>'
-    )
-
-
-def _legend(page: Page) -> str:
+def legend_html(page: Page) -> str:
     items = "".join(
         f"<dt><code>{escape(symbol)}</code></dt><dd>{escape(meaning)}</dd>"
         for symbol, meaning in page.legend
@@ -159,16 +127,29 @@ def _legend(page: Page) -> str:
     )
 
 
+def downloads_html(page: Page) -> str:
+    """Links to each table of the release as published (a copy of its CSV)."""
+    items = "".join(
+        f'<li><a href="{escape(d.href)}" download>{escape(d.title)}</a> '
+        f'<span class="file">(CSV, <code>{escape(d.href.rsplit("/", 1)[-1])}</code>)</span></li>'
+        for d in page.downloads
+    )
+    return (
+        '<section id="downloads" aria-labelledby="downloads-h"><h2 id="downloads-h">'
+        "Download the tables</h2><p>Each table exactly as the release publishes it: its "
+        "published cells only, with the same symbols.</p>"
+        f'<ul class="downloads">{items}</ul></section>'
+    )
+
+
 def _about(page: Page) -> str:
-    tables = "".join(f"<li><code>{escape(n)}</code>: {escape(t)}</li>" for n, t in page.tables)
     return (
         '<section id="about" aria-labelledby="about-h"><h2 id="about-h">About this page</h2>'
         f"<p>Built from the protected statistical release <code>{escape(page.release_id)}</code> "
         f"(flow <code>{escape(page.flow)}</code>, disclosure profile "
         f"<code>{escape(page.profile)}</code>; the release's audit "
         f"{'passed' if page.audit_passed else 'did not pass'}). It reads only that release, "
-        "never pupil-level records.</p>"
-        f"<p>Tables in the release:</p><ul>{tables}</ul></section>"
+        "never pupil-level records.</p></section>"
     )
 
 
@@ -196,6 +177,8 @@ def _nav(page: Page) -> str:
     links += [f'<li><a href="#{s.id}">{escape(s.title)}</a></li>' for s in page.sections]
     if page.school_table:
         links.append('<li><a href="#schools">Schools</a></li>')
+    if page.downloads:
+        links.append('<li><a href="#downloads">Download the tables</a></li>')
     links.append('<li><a href="#about">About</a></li>')
     return f'<nav aria-label="Contents"><ul>{"".join(links)}</ul></nav>'
 
@@ -203,21 +186,22 @@ def _nav(page: Page) -> str:
 def render_page(page: Page) -> str:
     """The whole HTML document of ``page``."""
     tiles = "".join(_tile(t) for t in page.tiles)
-    sections = "".join(_section(s) for s in page.sections)
+    sections = "".join(section_html(s) for s in page.sections)
     schools = ""
     if page.school_table is not None:
         schools = (
             '<section id="schools" aria-labelledby="schools-h"><h2 id="schools-h">Schools</h2>'
-            "<p>Select a column heading to sort the table by it; select it again to reverse. "
-            "Suppressed figures sort last.</p>"
-            f"{_school_table(page.school_table)}</section>"
+            "<p>Select a school's name for its page (three-year trends and groups). Select a "
+            "column heading to sort the table by it; select it again to reverse. Suppressed "
+            "and not applicable figures sort last.</p>"
+            f"{school_table_html(page.school_table)}</section>"
         )
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="pupilstats-release" content="{escape(page.release_id)}">'
         f"<title>{escape(page.title)} – {escape(page.reference_date)}</title>"
-        f"<style>{_asset('dashboard.css')}</style></head>"
+        f"<style>{asset('dashboard.css')}</style></head>"
         f'<body data-release-id="{escape(page.release_id)}" data-threshold="{page.threshold}">'
         '<a class="skip" href="#main">Skip to main content</a>'
         f"{_header(page)}"
@@ -227,11 +211,11 @@ def render_page(page: Page) -> str:
         '<section id="headlines" aria-labelledby="headlines-h">'
         '<h2 id="headlines-h">Headlines for the local authority</h2>'
         f'<ul class="tiles">{tiles}</ul></section>'
-        f"{_legend(page)}"
+        f"{legend_html(page)}"
         '<section id="measures" aria-labelledby="measures-h">'
         f'<h2 id="measures-h">Measures by group and over time</h2>{sections}</section>'
-        f"{schools}{_about(page)}</main>"
+        f"{schools}{downloads_html(page) if page.downloads else ''}{_about(page)}</main>"
         "<footer><p>pupilstats: disclosure-controlled statistics. Figures are from the release "
         "named above.</p></footer>"
-        f"<script>{_asset('dashboard.js')}</script></body></html>\n"
+        f"<script>{asset('dashboard.js')}</script></body></html>\n"
     )

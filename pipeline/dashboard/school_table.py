@@ -4,7 +4,8 @@ all pupils), named and phased by the release's ``schools.csv``.
 Only tables with a school dimension that has school rows feed it. A count table adds a
 column per category of a small group dimension; a rate or mean adds its cohort. A column of
 the same kind as an earlier one, with its heading or as a cohort, is left out when every
-figure matches.
+figure matches. A school that a table has no row for (a primary school in a KS4 table) gets
+``z``, not applicable, in that table's columns.
 """
 
 from __future__ import annotations
@@ -18,6 +19,14 @@ from pipeline.dashboard.measures import Measure
 from pipeline.dashboard.model import SchoolRow, SchoolTable, TableColumn
 from pipeline.dashboard.release import Dimension, PublishedTable, Release
 from pipeline.dashboard.values import COUNT, Value, published
+
+NOT_APPLICABLE = "z"
+"""GSS symbol: a figure that does not apply (a KS4 figure of a primary school)."""
+
+
+def not_applicable(kind: str) -> Value:
+    return Value(text=NOT_APPLICABLE, kind=kind, number=None, symbol=NOT_APPLICABLE)
+
 
 MAX_TABLE_CATEGORIES = 6
 """A count table adds a school-table column per category only up to this many categories."""
@@ -34,6 +43,11 @@ class _SchoolColumn:
     cohort: bool = False
 
     def value(self, school: str, code: str) -> Value:
+        """The school's figure; ``z`` (not applicable) when the table has no row for the
+        school at all (a KS4 figure of a primary school)."""
+        dimension = school_dimension(self.table)
+        if dimension is None or code not in dimension.parents:
+            return not_applicable(self.heading.kind)
         codes = {**self.codes, school: code}
         if self.cohort:
             return self.measure.cohort(self.table, codes) or published(None, COUNT)

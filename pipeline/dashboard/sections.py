@@ -7,7 +7,7 @@ Each chart carries a text description listing every figure, for its ``<desc>``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pipeline.dashboard import labels
 from pipeline.dashboard.dimensions import group_dimensions, periods, time_dimension
@@ -16,7 +16,7 @@ from pipeline.dashboard.model import Chart, Section
 from pipeline.dashboard.release import Dimension, PublishedTable
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
@@ -31,12 +31,30 @@ def _description(title: str, categories: Sequence[str], series: Sequence[str], v
     return f"{title}. " + "; ".join(parts) + "."
 
 
+AXIS_TITLES: dict[str, str] = {
+    "percentage": "% of pupils",
+    "rate": "% of possible sessions",
+}
+
+
 def _value_label(m: Measure) -> str:
-    return labels.column_label(m.column.column) if m.is_count else m.column.kind
+    """The value axis's title: what the numbers on it are."""
+    if m.is_count:
+        return labels.column_label(m.column.column)
+    if m.column.kind in AXIS_TITLES:
+        return AXIS_TITLES[m.column.kind]
+    return labels.column_label(m.column.column)
 
 
-def group_chart(m: Measure, table: PublishedTable, dim: Dimension, section_id: str) -> Chart:
-    """Bars of the measure by the groups of ``dim`` (with its total), one series a year."""
+def group_chart(
+    m: Measure,
+    table: PublishedTable,
+    dim: Dimension,
+    section_id: str,
+    where: Mapping[str, str] | None = None,
+) -> Chart:
+    """Bars of the measure by the groups of ``dim`` (with its total), one series a year;
+    ``where`` fixes other dimensions (a school's page: its code in the school dimension)."""
     time = time_dimension(table)
     years = periods(table)
     series = tuple(years) if years else (labels.column_label(m.column.column),)
@@ -45,7 +63,7 @@ def group_chart(m: Measure, table: PublishedTable, dim: Dimension, section_id: s
     for code in categories:
         row, row_ci, row_n = [], [], []
         for year in years or [None]:
-            codes = {dim.column: code}
+            codes = {**(where or {}), dim.column: code}
             if time is not None and year is not None:
                 codes[time.column] = year
             row.append(m.value(table, codes))
@@ -60,7 +78,7 @@ def group_chart(m: Measure, table: PublishedTable, dim: Dimension, section_id: s
     if years:
         title += f", {years[0]} to {years[-1]}" if len(years) > 1 else f", {years[0]}"
     return Chart(
-        id=f"{section_id}-by-{_slug(dim.column)}",
+        id=f"{section_id}-by-{slug(dim.column)}",
         kind="bars",
         title=title,
         description=_description(title, names, series, values),
@@ -74,17 +92,32 @@ def group_chart(m: Measure, table: PublishedTable, dim: Dimension, section_id: s
     )
 
 
-def trend_chart(m: Measure, section_id: str) -> Chart | None:
-    """The measure's LA figure over the years, or None with fewer than two years."""
-    table = m.main
+def trend_chart(
+    m: Measure,
+    section_id: str,
+    table: PublishedTable | None = None,
+    school: tuple[str, str, str] | None = None,
+) -> Chart | None:
+    """The measure's LA figure over the years, or None with fewer than two years.
+
+    With ``school`` (dimension column, code, name) the school's figure is the first line and
+    the LA's the second, for comparison.
+    """
+    table = table or m.main
     time = time_dimension(table)
     years = periods(table)
     if time is None or len(years) < 2:
         return None
-    points = [{time.column: y} for y in years]
-    values = tuple((m.value(table, codes),) for codes in points)
+    places: list[dict[str, str]] = [{}]
+    series: tuple[str, ...] = (labels.SCHOOL_TOTAL_LABEL,)
     title = f"{m.title}: LA trend, {years[0]} to {years[-1]}"
-    series = (labels.SCHOOL_TOTAL_LABEL,)
+    if school is not None:
+        column, code, name = school
+        places = [{column: code}, {}]
+        series = (name, labels.SCHOOL_TOTAL_LABEL)
+        title = f"{m.title}: {name} and the LA, {years[0]} to {years[-1]}"
+    grid = [[{**p, time.column: y} for p in places] for y in years]
+    values = tuple(tuple(m.value(table, c) for c in row) for row in grid)
     return Chart(
         id=f"{section_id}-trend",
         kind="lines",
@@ -95,8 +128,10 @@ def trend_chart(m: Measure, section_id: str) -> Chart | None:
         categories=tuple(years),
         series=series,
         values=values,
-        intervals=tuple((m.interval_at(table, c) if m.interval else None,) for c in points),
-        cohorts=tuple((m.cohort(table, c),) for c in points),
+        intervals=tuple(
+            tuple(m.interval_at(table, c) if m.interval else None for c in row) for row in grid
+        ),
+        cohorts=tuple(tuple(m.cohort(table, c) for c in row) for row in grid),
     )
 
 
@@ -104,7 +139,7 @@ def measure_sections(measures: Sequence[Measure]) -> list[Section]:
     """A section for each measure that has at least one chart, in the measures' order."""
     sections = []
     for m in measures:
-        section_id = _slug(m.key)
+        section_id = slug(m.key)
         charts = [c for c in [trend_chart(m, section_id)] if c is not None]
         for table in m.tables:
             charts += [group_chart(m, table, d, section_id) for d in group_dimensions(table)]

@@ -2,7 +2,8 @@
 
 A rate or mean shows its figure of the year before beside it, when there is one. A count
 shows its LA total (once, when several count tables publish the same total) and, for each
-group dimension with a ``Y`` category, the pupils in it with their share of all pupils.
+group dimension with a ``Y`` category, the pupils in it beside all pupils (both published
+counts: the page shows no figure the release does not, so no share is computed here).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pipeline.dashboard.dimensions import (
 )
 from pipeline.dashboard.measures import Measure
 from pipeline.dashboard.model import Tile
-from pipeline.dashboard.values import share
 
 
 def headline_tiles(measures: Sequence[Measure]) -> list[Tile]:
@@ -43,8 +43,8 @@ def headline_tiles(measures: Sequence[Measure]) -> list[Tile]:
                             label=f"{labels.dimension_label(dim.column)}: "
                             f"{labels.code_label(dim.column, 'Y', dim.total, dim.labels)}",
                             value=count,
-                            note="of all pupils",
-                            detail=share(count, value),
+                            note="pupils in all",
+                            detail=value,
                         )
                     )
             continue

@@ -20,7 +20,8 @@ SYMBOL_MEANINGS: dict[str, str] = {
     "let a suppressed one be worked out)",
     "*": "suppressed to protect pupils (a small number, or a figure that would let a "
     "suppressed one be worked out)",
-    "z": "not applicable (for example a percentage of no pupils)",
+    "z": "not applicable (for example a percentage of no pupils, or a KS4 figure of a "
+    "primary school)",
     "x": "not available",
     "u": "low reliability",
     "low": "a small number, shown as 'low' rather than its value",
@@ -70,15 +71,3 @@ def published(text: str | None, kind: str) -> Value:
     except ValueError:
         return Value(text=stripped, kind=kind, number=None, symbol=stripped)
     return Value(text=stripped, kind=kind, number=number)
-
-
-def share(numerator: Value, denominator: Value) -> Value | None:
-    """``numerator`` as a percentage (1 decimal place) of ``denominator``, both published.
-
-    Computed from published figures only, so it says nothing the counts do not; ``None``
-    when either is a symbol or the denominator is 0.
-    """
-    if numerator.number is None or denominator.number is None or denominator.number == 0:
-        return None
-    text = f"{100 * numerator.number / denominator.number:.1f}"
-    return Value(text=text, kind=PERCENTAGE, number=float(text))

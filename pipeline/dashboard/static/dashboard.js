@@ -1,4 +1,5 @@
-/* pupilstats dashboard: sortable tables. Inlined into the page; the page reads fine without it.
+/* pupilstats dashboard: sortable tables, the school search and phase filter, and the table's
+   scroll cue. Inlined into the page; the page reads fine without it.
    Each sortable column header holds a <button>; activating it (click, Enter or Space) sorts by
    that column, toggling ascending/descending, and sets aria-sort on the header. Numbers sort
    by their data-value; symbols (suppressed, not applicable) always sort last. */
@@ -38,4 +39,35 @@
       button.addEventListener("click", function () { sortTable(table, col, th); });
     });
   });
+  var form = document.getElementById("school-filters");
+  var table = document.getElementById("school-table");
+  if (form && table) {
+    var search = document.getElementById("school-search");
+    var phase = document.getElementById("school-phase");
+    var status = document.getElementById("school-filter-status");
+    form.hidden = false;
+    var filter = function () {
+      var words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var wanted = phase ? phase.value : "";
+      var shown = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var text = row.getAttribute("data-search") || "";
+        var match = words.every(function (w) { return text.indexOf(w) >= 0; }) &&
+          (!wanted || row.getAttribute("data-phase") === wanted);
+        row.hidden = !match;
+        if (match) shown += 1;
+      });
+      status.textContent = !words.length && !wanted ? "" :
+        (shown ? "Showing the schools that match." : "No school matches.");
+    };
+    search.addEventListener("input", filter);
+    if (phase) phase.addEventListener("change", filter);
+  }
+  var cue = document.getElementById("school-table-cue");
+  if (cue && table) {
+    var wrap = table.parentNode;
+    var fit = function () { cue.classList.toggle("fits", wrap.scrollWidth <= wrap.clientWidth + 1); };
+    fit();
+    window.addEventListener("resize", fit);
+  }
 })();

@@ -71,7 +71,7 @@ def test_headline_tiles_show_the_la_figures_of_the_latest_year(page) -> None:
     ]
     assert tiles["Pupils in the LA"].value.display == "412"
     fsm = tiles["Free school meals: Eligible"]
-    assert (fsm.value.display, fsm.detail.display, fsm.note) == ("101", "24.5%", "of all pupils")
+    assert (fsm.value.display, fsm.detail.display, fsm.note) == ("101", "412", "pupils in all")
     ks2 = tiles["KS2: reached the expected standard in reading, writing and maths"]
     assert ks2.value.kind == "percentage" and ks2.value.display.endswith("%")
     assert ks2.note == "in 2023/24" and ks2.detail is not None
