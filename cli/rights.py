@@ -9,6 +9,7 @@ by keyed hash (``pipeline.rights.audit_log``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -20,6 +21,7 @@ import typer
 from stdnum.gb import upn as stdnum_upn
 
 from cli.app import DbOption, ReportsOption, app, console, fail, parse_date
+from pipeline.rights.audit_log import checked_reason
 from pipeline.rights.consent_register import (
     Instruction,
     Withdrawal,
@@ -29,11 +31,20 @@ from pipeline.rights.consent_register import (
     withdraw_instructions,
 )
 from pipeline.rights.corrections import correct_field, erase_pupil
-from pipeline.rights.retention import apply_retention, check_as_of, load_schedule
+from pipeline.rights.retention import (
+    RetentionSchedule,
+    apply_retention,
+    check_as_of,
+    load_schedule,
+    share_deleted,
+    stored_rows,
+)
+from pipeline.rights.shares_held import identities_of, shares_holding
 from pipeline.rights.subject_access import write_sar_bundle
 from pipeline.rights.yss import write_yss_extract
 from pipeline.settings import Settings
 from pipeline.store import open_store
+from pipeline.store.rewrite import rewrite_store
 from pipeline.store.store_file import check_store_file
 from schema import codes
 from schema.errors import PupilstatsError
@@ -229,17 +240,43 @@ def erase(
     reason: ReasonOption,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
     db: DbOption = None,
+    reports: ReportsOption = None,
 ) -> None:
-    """Erase every record held on a pupil (irreversible; logged by keyed hash only)."""
+    """Erase every record held on a pupil (irreversible; logged by keyed hash only).
+
+    The store is then rewritten into a fresh file, so no copy of the erased rows stays in
+    its free blocks, and the person-level shares made earlier that still hold the pupil
+    (YSS extracts, subject access bundles) are listed: erasure cannot recall them."""
     pupil = checked_upn(upn)
+    settings = Settings.from_env(db=db, reports=reports)
+    run(lambda: checked_reason(reason))
     if not yes and not typer.confirm(f"Erase every record held on {pupil}? This is final."):
         raise typer.Exit(code=1)
     with store(db) as con:
+        identities = identities_of(con, pupil)
         deleted = run(lambda: erase_pupil(con, pupil, reason))
+    rewritten = run(lambda: rewrite_store(settings.db_path))
     for name, count in sorted(deleted.items()):
         console.print(f"{name:>24}  {count} row(s) deleted", highlight=False)
     if not deleted:
         console.print("nothing held now; later deliveries naming the pupil will be erased too")
+    console.print(
+        f"store rewritten into a fresh file ({rewritten.bytes_before:,} -> "
+        f"{rewritten.bytes_after:,} bytes, {rewritten.seconds:.1f} s): "
+        "the erased rows are not left in its free space",
+        highlight=False,
+    )
+    held = shares_holding(settings.shares_dir, pupil, identities)
+    if held:
+        console.print(
+            f"{len(held)} share(s) made before this erasure still hold the pupil; ask their "
+            "recipients to delete them (erasure cannot recall a copy):",
+            highlight=False,
+        )
+        for share in held:
+            console.print(f"  {share.kind}: {share.path}", highlight=False, soft_wrap=True)
+    else:
+        console.print("no YSS extract or subject access bundle under the shares folder holds them")
 
 
 @app.command("retention")
@@ -247,16 +284,48 @@ def retention(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Count only (the default)")] = False,
     apply: Annotated[bool, typer.Option("--apply", help="Delete what is past its date")] = False,
     as_of: Annotated[str | None, typer.Option(help="Run as if on this date")] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask before deleting a large share of rows")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Count (--dry-run) or delete (--apply) the rows past their retention date."""
+    """Count (--dry-run) or delete (--apply) the rows past their retention date.
+
+    An --apply that would delete more than the schedule's share of the store's rows
+    (pipeline/config/retention.toml, [confirmation]) asks first, or needs --yes. After
+    deleting, the store is rewritten into a fresh file so the rows do not stay in it."""
     if dry_run and apply:
         raise fail(PupilstatsError("give --dry-run or --apply, not both"))
     when = run(lambda: check_as_of(optional_date("--as-of", as_of, date.today()), date.today()))
     schedule = run(load_schedule)
+    if apply and not yes:
+        confirm_large_retention(db, schedule, when)
     with store(db) as con:
         counts = run(lambda: apply_retention(con, schedule, when, apply=apply))
+    if apply and any(c.rows for c in counts):
+        run(lambda: rewrite_store(Settings.from_env(db=db).db_path))
     verb = "deleted" if apply else "past their date (dry run, nothing deleted)"
     for c in counts:
         console.print(f"{c.table:>24}  {c.rule:<20} {c.rows} row(s) {verb}", highlight=False)
     console.print(f"{sum(c.rows for c in counts)} row(s) {verb} as of {when}", highlight=False)
+
+
+def confirm_large_retention(db: Path | None, schedule: RetentionSchedule, when: date) -> None:
+    """Count what an --apply would delete (nothing is written) and, above the schedule's
+    share, ask; without a terminal to ask on, stop in one line naming --yes."""
+    with store(db) as con:
+        plan = run(lambda: apply_retention(con, schedule, when, apply=False))
+        total = stored_rows(con)
+    share = share_deleted(plan, total)
+    if share <= schedule.confirm_above_share:
+        return
+    rows = sum(c.rows for c in plan)
+    what = (
+        f"retention as of {when} would delete {rows:,} of {total:,} rows ({share:.0%}), more "
+        f"than the {schedule.confirm_above_share:.0%} that needs confirmation"
+    )
+    if not sys.stdin.isatty():
+        raise fail(PupilstatsError(f"{what}: nothing deleted; run again with --yes to delete"))
+    if not typer.confirm(f"{what}. Delete them?"):
+        console.print("nothing deleted")
+        raise typer.Exit(code=1)

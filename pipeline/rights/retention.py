@@ -26,6 +26,7 @@ import polars as pl
 from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
 from pipeline.rights.restriction import birthday
 from pipeline.store.catalog import held_on_any_sql, quote, stored_tables
+from pipeline.store.ledger_tables import LEDGER_TABLES
 from pipeline.store.pupil_keys import pupil_keys, store_key
 from pipeline.store.upkeep import AUDIT_LOG_TABLE
 from schema.errors import PupilstatsError
@@ -43,6 +44,10 @@ class RetentionSchedule:
     health_keep_years: int
     quarantine_keep_days: int
     audit_keep_years: int
+    confirm_above_share: float = 0.10
+    """An applied run that would delete more than this share of the store's rows asks for
+    confirmation (or ``--yes``) first: a wrong ``--as-of`` or schedule shows up as a
+    large share before anything is deleted."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,33 @@ def load_schedule(path: Path = SCHEDULE_FILE) -> RetentionSchedule:
         health_keep_years=int(raw["health_measurements"]["keep_years"]),
         quarantine_keep_days=int(raw["quarantine"]["keep_days"]),
         audit_keep_years=int(raw["audit_log"]["keep_years"]),
+        confirm_above_share=_share(raw.get("confirmation", {}).get("above_share", 0.10)),
     )
+
+
+def _share(value: object) -> float:
+    share = float(value)  # type: ignore[arg-type]
+    if not 0.0 <= share <= 1.0:
+        raise PupilstatsError(
+            f"retention schedule: confirmation.above_share must be from 0 to 1, not {value}"
+        )
+    return share
+
+
+def stored_rows(con: duckdb.DuckDBPyConnection) -> int:
+    """The rows of every table of the store except the release ledger's (aggregates that
+    no rule deletes): what the share of a run's deletions is taken of."""
+    counts = [
+        f"(SELECT count(*) FROM {t.quoted()})"
+        for t in stored_tables(con)
+        if t.name not in LEDGER_TABLES
+    ]
+    return int(con.execute("SELECT " + " + ".join(counts)).fetchall()[0][0]) if counts else 0
+
+
+def share_deleted(counts: list[RetentionCount], total_rows: int) -> float:
+    """The share of ``total_rows`` that ``counts`` delete (0 for an empty store)."""
+    return sum(c.rows for c in counts) / total_rows if total_rows else 0.0
 
 
 def expired_pupils(

@@ -1,7 +1,7 @@
 """Opening the pupil-level DuckDB store with owner-only file permissions.
 
 The store holds identifiable records, so its folder is created ``0700`` and the database
-file, its write-ahead log, and DuckDB's spill files are owner-only from the moment they
+file, its write-ahead log and DuckDB's spill files are owner-only from the moment they
 exist: the process's umask is ``0o077`` for as long as the connection is open
 (``pipeline.store.owner_only_files``; DuckDB recreates the WAL at every checkpoint, so a
 ``chmod`` after the fact would leave it readable in between). The file is not encrypted:
@@ -9,11 +9,15 @@ DuckDB's PyPI build cannot write encrypted files safely here, so pupilstats reli
 permissions and on the store never leaving the machine, and says so.
 
 Each opening and closing also runs the store's upkeep (``pipeline.store.upkeep``): the
-delivered consent file joins the append-only register and erased pupils stay erased.
+delivered consent file joins the append-only register and erased pupils stay erased. When
+the upkeep deleted an erased pupil's rows again (a later delivery named them), the store is
+rewritten into a fresh file once the process's last connection to it is closed
+(``pipeline.store.rewrite``), so their values do not stay in the file's free blocks.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,9 +25,35 @@ from pathlib import Path
 import duckdb
 
 from pipeline.store.owner_only_files import OWNER_ONLY_DIR, owner_only_umask, restrict_permissions
+from pipeline.store.rewrite import rewrite_store
 from pipeline.store.store_file import check_store_file
 from pipeline.store.tables import create_tables
 from pipeline.store.upkeep import keep_rights
+
+_lock = threading.Lock()
+_open: dict[Path, int] = {}
+_to_rewrite: set[Path] = set()
+
+
+def _opened(db_path: Path) -> None:
+    with _lock:
+        _open[db_path] = _open.get(db_path, 0) + 1
+
+
+def _closed(db_path: Path, erased_rows: int) -> bool:
+    """Count a connection closed; True when it was the last one and the file must be
+    rewritten (this or an earlier connection re-erased rows)."""
+    with _lock:
+        _open[db_path] -= 1
+        if erased_rows:
+            _to_rewrite.add(db_path)
+        if _open[db_path]:
+            return False
+        del _open[db_path]
+        if db_path in _to_rewrite:
+            _to_rewrite.discard(db_path)
+            return True
+        return False
 
 
 @contextmanager
@@ -33,16 +63,22 @@ def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     A file that exists and is not a DuckDB database (a CSV given as ``--db``) is refused
     in one line before it is opened or its permissions touched."""
     check_store_file(db_path)
+    key = db_path.resolve()
+    erased = 0
     with owner_only_umask():
         if not db_path.parent.exists():
             db_path.parent.mkdir(parents=True, mode=OWNER_ONLY_DIR)
         con = duckdb.connect(str(db_path))
+        _opened(key)
         try:
             restrict_permissions(db_path)
             create_tables(con)
-            keep_rights(con)
+            erased += keep_rights(con)
             yield con
-            keep_rights(con)
+            erased += keep_rights(con)
         finally:
             con.close()
             restrict_permissions(db_path)
+            last = _closed(key, erased)
+        if last:
+            rewrite_store(db_path)

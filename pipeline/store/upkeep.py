@@ -142,9 +142,11 @@ def reapply_corrections(con: duckdb.DuckDBPyConnection) -> int:
     return changed
 
 
-def keep_rights(con: duckdb.DuckDBPyConnection) -> None:
+def keep_rights(con: duckdb.DuckDBPyConnection) -> int:
     """Bring the register up to date with the delivered file, keep erased pupils out and
-    corrected fields corrected."""
+    corrected fields corrected. Returns the rows of erased pupils deleted again (the store
+    file is then rewritten when it is closed, ``pipeline.store.connection``)."""
     absorb_delivered_register(con)
-    reapply_erasures(con)
+    erased = reapply_erasures(con)
     reapply_corrections(con)
+    return sum(erased.values())

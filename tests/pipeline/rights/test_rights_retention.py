@@ -111,7 +111,7 @@ def test_retention_command(store_path: Path) -> None:
     dry = CliRunner().invoke(app, ["retention", "--dry-run", *db])
     assert dry.exit_code == 0, dry.output
     assert "dry run, nothing deleted" in dry.output
-    first = CliRunner().invoke(app, ["retention", "--apply", *db])
+    first = CliRunner().invoke(app, ["retention", "--apply", "--yes", *db])
     assert first.exit_code == 0 and "census" in first.output
     second = CliRunner().invoke(app, ["retention", "--apply", *db])
     assert second.exit_code == 0

@@ -75,7 +75,7 @@ def test_a_second_identical_apply_deletes_nothing_even_as_of_a_future_date(
 ) -> None:
     with open_store(store_path) as con:
         fill_store(con)
-    code, first = retention(store_path, "--apply", "--as-of", A_YEAR_ON.isoformat())
+    code, first = retention(store_path, "--apply", "--yes", "--as-of", A_YEAR_ON.isoformat())
     assert code == 0 and int(first[-1].split()[0]) > 0
     after_first = row_counts(store_path)
     code, second = retention(store_path, "--apply", "--as-of", A_YEAR_ON.isoformat())
