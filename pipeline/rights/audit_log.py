@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
 
-from pipeline.rights.identifier_guard import identifier_in
+from pipeline.rights.identifier_guard import identifier_in, names_in
 from schema.errors import PupilstatsError
 
 ACTIONS: tuple[str, ...] = (
@@ -42,28 +43,31 @@ class AuditEntry:
     rows_affected: int = 0
 
 
-def checked_reason(reason: str) -> str:
-    """A reason typed by a user, trimmed; refused in one line if empty or if it holds
-    something shaped like a UPN, a postcode or a date (``pipeline.rights.identifier_guard``):
-    the log outlives erasure and must not name the pupil."""
-    text = _checked_upn_free(reason)
+def checked_reason(reason: str, *, names: Iterable[str] = (), option: str = "--reason") -> str:
+    """A reason typed by a user, trimmed; refused in one line naming ``option`` if empty or
+    if it holds something shaped like a UPN, a postcode or a date, or one of ``names`` (the
+    pupil's own) (``pipeline.rights.identifier_guard``): the log outlives erasure and must
+    not name the pupil."""
+    text = _checked_upn_free(reason, option)
     found = identifier_in(text)
+    if found is None and names_in(text, names):
+        found = "the pupil's name"
     if found is not None:
         raise PupilstatsError(
-            f"the reason must not contain {found}: the audit log outlives erasure and names "
+            f"{option} must not contain {found}: the audit log outlives erasure and names "
             "pupils by keyed hash only"
         )
     return text
 
 
-def _checked_upn_free(reason: str) -> str:
+def _checked_upn_free(reason: str, option: str = "the reason") -> str:
     """Any logged reason (the commands' own name dates): trimmed, not empty, no UPN."""
     text = reason.strip()
     if not text:
-        raise PupilstatsError("a reason is required")
+        raise PupilstatsError(f"a reason is required ({option}): say why, without naming the pupil")
     if _UPN_SHAPE.search(text):
         raise PupilstatsError(
-            "the reason must not contain a UPN: the audit log names pupils by keyed hash only"
+            f"{option} must not contain a UPN: the audit log names pupils by keyed hash only"
         )
     return text
 

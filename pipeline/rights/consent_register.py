@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 
 from pipeline.rights.audit_log import AuditEntry, log_actions
+from pipeline.rights.identifier_guard import REFERENCE_FORM, identifier_in
 from pipeline.rights.restriction import (
     RESTRICTION,
     InstructionRefused,
@@ -80,9 +81,20 @@ def _check_codes(consent_type: str, person: str) -> None:
 
 
 def _check_reference(source_ref: str) -> str:
+    """The document reference, trimmed; refused in one line unless it has a reference's
+    form (``identifier_guard.REFERENCE_FORM``) and holds nothing shaped like a UPN, a
+    postcode or a date: it names a document, not the pupil."""
     ref = source_ref.strip()
     if not ref:
         raise PupilstatsError("the source document reference (--ref) is required")
+    if not REFERENCE_FORM.fullmatch(ref):
+        raise PupilstatsError(
+            "--ref must be a document reference: 1-40 letters, digits and _ . / : # -, "
+            "no spaces (e.g. LET-000123)"
+        )
+    found = identifier_in(ref)
+    if found is not None:
+        raise PupilstatsError(f"--ref must not contain {found}: give the document's reference")
     return ref
 
 

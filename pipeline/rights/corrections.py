@@ -31,6 +31,15 @@ NOT_CORRECTABLE_INPUTS = frozenset({"schools", "consent"})
 """The schools lookup names no pupil; consent is changed by ``pupilstats consent``."""
 
 
+def pupil_names(con: duckdb.DuckDBPyConnection, upn: str) -> list[str]:
+    """The surnames and forenames the census holds on the pupil (for the identifier guard:
+    a reason may not name them)."""
+    rows = con.execute(
+        "SELECT DISTINCT unnest([legal_surname, forename]) FROM census WHERE upn = ?", [upn]
+    ).fetchall()
+    return [r[0] for r in rows if r[0]]
+
+
 def _schema_for(table: str) -> InputSchema:
     if table not in INPUTS or table in NOT_CORRECTABLE_INPUTS:
         allowed = sorted(set(INPUTS) - NOT_CORRECTABLE_INPUTS)
@@ -55,7 +64,7 @@ def correct_field(
             f"{table} has no field {field!r}; fields: {', '.join(schema.column_names)}"
         ) from None
     new_value = parsed_value(column, value)
-    why = checked_reason(reason)
+    why = checked_reason(reason, names=pupil_names(con, upn))
     key = pupil_key(store_key(con), upn)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -99,7 +108,7 @@ def erase_pupil(con: duckdb.DuckDBPyConnection, upn: str, reason: str) -> dict[s
     The erasure is logged even when nothing is held yet, so that a later delivery naming
     the pupil is erased too.
     """
-    why = checked_reason(reason)
+    why = checked_reason(reason, names=pupil_names(con, upn))
     key = pupil_key(store_key(con), upn)
     con.execute("BEGIN TRANSACTION")
     try:
