@@ -96,6 +96,10 @@ def line_scale(numbers: Iterable[float], kind: str) -> Scale:
     lo, hi = min(found), max(found)
     if kind in ZERO_BASED_KINDS and lo >= 0 and lo < CLOSE_TO_ZERO * hi:
         lo = 0.0
-    pad = max((hi - lo) * 0.1, abs(hi) * 0.01, 0.01)
+    if hi == lo:  # a flat line (the LA's Progress 8 is 0 by definition): centre it
+        pad = max(abs(hi) * 0.1, 0.5)
+        ticks = nice_ticks(lo - pad, hi + pad, 4)
+        return Scale(tuple(ticks), ticks[0])
+    pad = max((hi - lo) * 0.1, abs(hi) * 0.01)
     ticks = nice_ticks(lo - pad if lo != 0 else 0.0, hi + pad, 4)
     return Scale(tuple(ticks), ticks[0])

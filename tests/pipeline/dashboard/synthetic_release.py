@@ -18,6 +18,7 @@ percentage of no pupils); no published count is 1 or 2.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -40,6 +41,7 @@ SCHOOL_FUNDING = Dimension(
     name="school", total="Total", parents={"primary": "Total", "secondary": "Total", **SCHOOLS}
 )
 SCHOOL = Dimension.flat("school", list(SCHOOLS))
+SECONDARY = Dimension.flat("school", [s for s, phase in SCHOOLS.items() if phase == "secondary"])
 LA_ONLY = Dimension(name="school", total="Total", parents={})
 SEX = Dimension.flat("sex", ["F", "M"])
 EAL = Dimension.flat("eal", ["Y", "N"])
@@ -67,11 +69,13 @@ def _fsm_table() -> ReleaseTable:
     )
 
 
-def _cohorts(rng: random.Random, groups: list[str]) -> dict[tuple[str, str, str], tuple[int, int]]:
-    """(year, school, group) -> (cohort, met) for every school, LA totals summed."""
+def _cohorts(
+    rng: random.Random, groups: list[str], schools: Sequence[str] = tuple(SCHOOLS)
+) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """(year, school, group) -> (cohort, met) for every one of ``schools``, LA totals summed."""
     cells: dict[tuple[str, str, str], tuple[int, int]] = {}
     for year in YEARS:
-        for school in SCHOOLS:
+        for school in schools:
             for group in groups:
                 cohort = rng.randint(8, 40)
                 if (year, school, group) == SMALL:
@@ -81,9 +85,9 @@ def _cohorts(rng: random.Random, groups: list[str]) -> dict[tuple[str, str, str]
                 cells[(year, school, group)] = (cohort, round(cohort * rng.uniform(0.4, 0.8)))
     for year in YEARS:
         for group in groups:
-            parts = [cells[(year, s, group)] for s in SCHOOLS]
+            parts = [cells[(year, s, group)] for s in schools]
             cells[(year, "Total", group)] = (sum(p[0] for p in parts), sum(p[1] for p in parts))
-        for school in ["Total", *SCHOOLS]:
+        for school in ["Total", *schools]:
             parts = [cells[(year, school, g)] for g in groups]
             cells[(year, school, "Total")] = (sum(p[0] for p in parts), sum(p[1] for p in parts))
     return cells
@@ -134,9 +138,14 @@ Mean = tuple[str, float, float, int]
 
 
 def _means_table(
-    name: str, family: str, means: dict[str, Mean], title: str, rng: random.Random
+    name: str,
+    family: str,
+    means: dict[str, Mean],
+    title: str,
+    rng: random.Random,
+    school_dimension: Dimension = SCHOOL,
 ) -> ReleaseTable:
-    cells = _cohorts(rng, ["F", "M"])
+    cells = _cohorts(rng, ["F", "M"], list(school_dimension.parents))
     rows = []
     for (year, school, sex), (cohort, _) in cells.items():
         hidden = school == SMALL[1] and year == SMALL[0] and sex != "Total"
@@ -147,7 +156,7 @@ def _means_table(
     columns = ["academic_year", "school", "sex", "pupils", *sorted(means)]
     return ReleaseTable(
         name=name,
-        dimensions=(YEAR, SCHOOL, SEX),
+        dimensions=(YEAR, school_dimension, SEX),
         measure="pupils",
         cells=pl.DataFrame(sorted(rows), schema=columns, orient="row"),
         summary={"cells": len(rows), "family": family, "title": title},
@@ -156,9 +165,17 @@ def _means_table(
 
 
 def write_synthetic_release(
-    releases_dir: Path, seed: int = 5, flow: str = "nightly-performance"
+    releases_dir: Path,
+    seed: int = 5,
+    flow: str = "nightly-performance",
+    *,
+    ks4_secondary_only: bool = False,
 ) -> Path:
-    """Write the synthetic release under ``releases_dir`` and return its folder."""
+    """Write the synthetic release under ``releases_dir`` and return its folder.
+
+    ``ks4_secondary_only``: the KS4 table has rows for the secondary school only, as the
+    nightly release's do (its primary schools' KS4 figures do not apply: ``z``).
+    """
     rng = random.Random(seed)
     schools = "laestab,urn,school_name,phase\n" + "".join(
         f"{code},{100001 + i},{NAMES[code]},{phase}\n"
@@ -177,6 +194,7 @@ def write_synthetic_release(
             },
             "KS4: average Attainment 8 and Progress 8, by sex",
             rng,
+            SECONDARY if ks4_secondary_only else SCHOOL,
         ),
         _means_table(
             "absence_rate_sex",
