@@ -28,6 +28,7 @@ import duckdb
 
 from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
 from pipeline.rights.consent_register import register_rows
+from pipeline.rights.markdown_text import markdown_text
 from pipeline.rights.release_population import release_history
 from pipeline.rights.share_folder import share_folder, write_new_file
 from pipeline.store.catalog import held_on_pupil_sql, stored_tables
@@ -100,23 +101,23 @@ def subject_access_bundle(con: duckdb.DuckDBPyConnection, upn: str) -> dict[str,
     }
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _markdown_table(columns: list[str], rows: list[list[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    """A Markdown table; every header and value shown as literal text (``markdown_text``)."""
+    lines = ["| " + " | ".join(markdown_text(c) for c in columns) + " |"]
+    lines.append("|" + "---|" * len(columns))
+    lines += ["| " + " | ".join(markdown_text(v) for v in row) + " |" for row in rows]
     return lines
 
 
 def summary_markdown(bundle: dict[str, Any]) -> str:
-    """The bundle as a document a family can read."""
+    """The bundle as a document a family can read. Every value from the store is shown as
+    literal text (``pipeline.rights.markdown_text``): a name holding ``<script>`` or Markdown
+    is not rendered as markup by a viewer."""
+    m = markdown_text
     lines = [
-        f"# What we hold about pupil {bundle['upn']}",
+        f"# What we hold about pupil {m(bundle['upn'])}",
         "",
-        f"Prepared {bundle['generated_at']} in answer to a subject access request. It lists "
+        f"Prepared {m(bundle['generated_at'])} in answer to a subject access request. It lists "
         f"every record the statistics store holds on this pupil: {bundle['rows_held']} rows "
         f"in {len(bundle['tables'])} of the {len(bundle['tables_searched'])} tables searched. "
         "The file subject-access.json holds the same in full.",
@@ -135,10 +136,10 @@ def summary_markdown(bundle: dict[str, Any]) -> str:
     releases = bundle["releases"]
     if releases:
         for release in releases:
-            status = RELEASE_STATUS_TEXT.get(release["status"], release["status"])
+            status = RELEASE_STATUS_TEXT.get(release["status"], m(release["status"]))
             lines.append(
-                f"- `{release['release_id']}` ({release['flow']}, reference date "
-                f"{release['reference_date']}): {status}."
+                f"- {m(release['release_id'])} ({m(release['flow'])}, reference date "
+                f"{m(release['reference_date'])}): {status}."
             )
         lines.append("")
         lines.append(
@@ -149,7 +150,7 @@ def summary_markdown(bundle: dict[str, Any]) -> str:
         lines.append("No statistical release has used this pupil's records.")
     lines += ["", "## Records held, by table", ""]
     for name, table in bundle["tables"].items():
-        lines += [f"### {name} ({len(table['rows'])} rows)", ""]
+        lines += [f"### {m(name)} ({len(table['rows'])} rows)", ""]
         lines += _markdown_table(table["columns"], table["rows"])
         lines.append("")
     return "\n".join(lines) + "\n"
