@@ -21,6 +21,7 @@ from prefect import Flow, flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.tasks import (
+    RunArgumentsRejected,
     build_dashboard_task,
     count_release,
     dashboard_failure_hook,
@@ -35,6 +36,7 @@ from pipeline.release.summary import RunResult, run_summary_markdown, suppressio
 from pipeline.releases.registry import RELEASES
 from pipeline.releases.spec import ReleaseSpec
 from pipeline.settings import Settings
+from schema.errors import PupilstatsError
 
 
 def run_release(
@@ -52,8 +54,11 @@ def run_release(
     the run before anything is counted."""
     settings = Settings.from_env(db=db, reports=reports)
     profile_name = profile or spec.default_profile
-    release_profile = load_profile(profile_name)
-    period = spec.period.check(period) if period is not None else spec.period.default
+    try:
+        release_profile = load_profile(profile_name)
+        period = spec.period.check(period) if period is not None else spec.period.default
+    except PupilstatsError as error:
+        raise RunArgumentsRejected(str(error)) from None
     census_date = date.fromisoformat(period) if spec.census_date_checked and period else None
     loads: list[LoadReport] = []
     for folder in input_dirs or []:

@@ -12,6 +12,7 @@ from typing import Any
 from flows.tasks.base import store_task
 from pipeline.dashboard import RunInfo, build_dashboard, dashboard_dir, mark_dashboard_failure
 from pipeline.settings import Settings
+from schema.errors import PupilstatsError
 
 
 @store_task(name="dashboard", retries=1, retry_delay_seconds=2)
@@ -20,13 +21,32 @@ def build_dashboard_task(release_dir: Path, reports_dir: Path) -> Path:
     return build_dashboard(Path(release_dir), dashboard_dir(Path(reports_dir)))
 
 
+class RunArgumentsRejected(PupilstatsError):
+    """The run's own parameters (period, profile) were refused before any work was done.
+
+    Such a run updated nothing, so it is not a failed update of the dashboard: the hook
+    leaves the page and ``status.json`` alone (the run is still Failed in Prefect).
+    """
+
+
+def _rejected_arguments(state: Any) -> bool:
+    try:
+        error = state.result(raise_on_failure=False)
+    except Exception:
+        return False
+    return isinstance(error, RunArgumentsRejected)
+
+
 def dashboard_failure_hook(flow: Any, flow_run: Any, state: Any) -> None:
     """Prefect ``on_failure``/``on_crashed`` hook: keep yesterday's page, mark it failed.
 
     The reports folder is the run's ``reports`` parameter (else the configured default).
     The run itself stays failed in Prefect; this only changes the page's banner and
-    ``status.json``.
+    ``status.json``. A run whose parameters were refused before it started any work
+    (``RunArgumentsRejected``) leaves both alone.
     """
+    if _rejected_arguments(state):
+        return
     reports = (getattr(flow_run, "parameters", None) or {}).get("reports")
     settings = Settings.from_env(reports=reports)
     mark_dashboard_failure(
