@@ -21,6 +21,7 @@ import polars as pl
 
 from expectations.docs import DocsEntry, docs_entry
 from expectations.limits import QualityLimits, load_limits
+from expectations.outcome import ValidationOutcome
 from expectations.run import validate
 from pipeline.load.check import FileCheck, batch_reasons, reason_code
 from pipeline.load.staging import StagedFile, insert_quarantine, quarantine_frame, staging_table
@@ -105,26 +106,44 @@ def _replace_delivery(
         con.unregister("accepted_rows")
 
 
-def commit_staged(
+@dataclass(frozen=True)
+class CheckedInput:
+    """A staged input that passed its batch-level checks: its rows split into accepted and
+    quarantined, not yet written."""
+
+    schema: InputSchema
+    staged: StagedFile
+    outcome: ValidationOutcome
+    rows_quarantined: int
+
+
+def check_staged(
     con: duckdb.DuckDBPyConnection,
     input_name: str,
     *,
     limits: QualityLimits | None = None,
     census_date: date | None = None,
     docs: list[DocsEntry] | None = None,
-) -> LoadReport:
-    """Validate the staged rows of ``input_name`` and commit the accepted ones.
+    known_upns: pl.Series | None = None,
+) -> CheckedInput:
+    """Validate the staged rows of ``input_name``; write nothing.
 
     ``limits`` default to ``expectations/config/quality.toml``; ``census_date`` is the
-    run's (census rows with another are quarantined, another census rejected). The redacted
-    validation result is appended to ``docs`` (for the run's Data Docs) before a rejection
+    run's (census rows with another are quarantined, another census rejected). Results and
+    registers must name a pupil on a census: the stored census and ``known_upns`` (the
+    census accepted earlier in the same delivery). The redacted validation result is
+    appended to ``docs`` (for the run's Data Docs) before a rejection (``BatchRejected``)
     is raised, so that a rejected file has its page too.
     """
     limits = limits or load_limits()
     schema = INPUTS[input_name]
     staged = staged_file(con, input_name)
     rows = con.sql(f"SELECT * FROM {staging_table(schema)} ORDER BY {LINE}").pl()
-    upns = census_upns(con) if input_name not in ("census", "schools") else None
+    upns = None
+    if input_name not in ("census", "schools"):
+        upns = census_upns(con)
+        if known_upns is not None:
+            upns = pl.concat([upns, known_upns.cast(pl.Utf8)]).unique()
     outcome = validate(
         rows,
         input_name,
@@ -144,67 +163,91 @@ def commit_staged(
         docs.append(docs_entry(outcome, counts=counts, batch_failures=reasons))
     if reasons:
         raise BatchRejected(staged.file, reasons)
+    return CheckedInput(schema, staged, outcome, total_bad)
+
+
+def write_checked(con: duckdb.DuckDBPyConnection, checked: CheckedInput) -> LoadReport:
+    """Write a checked input, inside the caller's transaction: its accepted rows replace
+    the stored rows of the same delivery, its quarantined rows join the quarantine, the
+    load is recorded in ``loads`` and its staging table dropped."""
+    schema, staged, outcome = checked.schema, checked.staged, checked.outcome
     gx_quarantine = outcome.quarantined.rename({"expectation": "reason"})
+    _replace_delivery(con, schema, outcome.accepted)
+    con.execute(
+        "DELETE FROM quarantine WHERE input = ? AND delivery = ? AND load_id <> ?",
+        [schema.name, staged.delivery, staged.load_id],
+    )
+    insert_quarantine(
+        con,
+        quarantine_frame(
+            [gx_quarantine],
+            load_id=staged.load_id,
+            input_name=schema.name,
+            delivery=staged.delivery,
+            file=staged.file,
+        ),
+    )
+    by_reason: dict[str, set[int]] = {}
+    for reason, lines in con.execute(
+        "SELECT reason, list(DISTINCT line) FROM quarantine WHERE load_id = ? "
+        "GROUP BY reason ORDER BY reason",
+        [staged.load_id],
+    ).fetchall():
+        by_reason.setdefault(reason_code(reason), set()).update(lines)
+    quarantined_by_reason = {k: len(v) for k, v in sorted(by_reason.items())}
+    report = LoadReport(
+        input=schema.name,
+        file=staged.file,
+        sha256=staged.sha256,
+        delivery=staged.delivery,
+        rows_read=staged.rows_read,
+        rows_accepted=outcome.accepted.height,
+        rows_quarantined=checked.rows_quarantined,
+        quarantined_by_reason=quarantined_by_reason,
+        temporary_upns=int(outcome.statistics.get("temporary_upns", 0)),
+    )
+    if report.rows_accepted + report.rows_quarantined != report.rows_read:
+        raise PupilstatsError(
+            f"{staged.file}: counts do not add up: read {report.rows_read}, accepted "
+            f"{report.rows_accepted}, quarantined {report.rows_quarantined}"
+        )
+    con.execute(
+        "DELETE FROM loads WHERE input = ? AND delivery = ?", [schema.name, staged.delivery]
+    )
+    con.execute(
+        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            staged.load_id,
+            schema.name,
+            staged.delivery,
+            staged.file,
+            staged.sha256,
+            report.rows_read,
+            report.rows_accepted,
+            report.rows_quarantined,
+            datetime.now(UTC).replace(tzinfo=None),
+        ],
+    )
+    con.execute(f"DROP TABLE {staging_table(schema)}")
+    con.execute("DELETE FROM staged_files WHERE input = ?", [schema.name])
+    return report
+
+
+def commit_staged(
+    con: duckdb.DuckDBPyConnection,
+    input_name: str,
+    *,
+    limits: QualityLimits | None = None,
+    census_date: date | None = None,
+    docs: list[DocsEntry] | None = None,
+) -> LoadReport:
+    """Validate the staged rows of ``input_name`` and commit the accepted ones on their own
+    (``check_staged``, then ``write_checked`` in one transaction). A whole delivery is
+    committed together by ``pipeline.load.inputs.commit_inputs``."""
+    checked = check_staged(con, input_name, limits=limits, census_date=census_date, docs=docs)
     con.execute("BEGIN TRANSACTION")
     try:
-        _replace_delivery(con, schema, outcome.accepted)
-        con.execute(
-            "DELETE FROM quarantine WHERE input = ? AND delivery = ? AND load_id <> ?",
-            [schema.name, staged.delivery, staged.load_id],
-        )
-        insert_quarantine(
-            con,
-            quarantine_frame(
-                [gx_quarantine],
-                load_id=staged.load_id,
-                input_name=schema.name,
-                delivery=staged.delivery,
-                file=staged.file,
-            ),
-        )
-        by_reason: dict[str, set[int]] = {}
-        for reason, lines in con.execute(
-            "SELECT reason, list(DISTINCT line) FROM quarantine WHERE load_id = ? "
-            "GROUP BY reason ORDER BY reason",
-            [staged.load_id],
-        ).fetchall():
-            by_reason.setdefault(reason_code(reason), set()).update(lines)
-        quarantined_by_reason = {k: len(v) for k, v in sorted(by_reason.items())}
-        report = LoadReport(
-            input=schema.name,
-            file=staged.file,
-            sha256=staged.sha256,
-            delivery=staged.delivery,
-            rows_read=staged.rows_read,
-            rows_accepted=outcome.accepted.height,
-            rows_quarantined=total_bad,
-            quarantined_by_reason=quarantined_by_reason,
-            temporary_upns=int(outcome.statistics.get("temporary_upns", 0)),
-        )
-        if report.rows_accepted + report.rows_quarantined != report.rows_read:
-            raise PupilstatsError(
-                f"{staged.file}: counts do not add up: read {report.rows_read}, accepted "
-                f"{report.rows_accepted}, quarantined {report.rows_quarantined}"
-            )
-        con.execute(
-            "DELETE FROM loads WHERE input = ? AND delivery = ?", [schema.name, staged.delivery]
-        )
-        con.execute(
-            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                staged.load_id,
-                schema.name,
-                staged.delivery,
-                staged.file,
-                staged.sha256,
-                report.rows_read,
-                report.rows_accepted,
-                report.rows_quarantined,
-                datetime.now(UTC).replace(tzinfo=None),
-            ],
-        )
-        con.execute(f"DROP TABLE {staging_table(schema)}")
-        con.execute("DELETE FROM staged_files WHERE input = ?", [schema.name])
+        report = write_checked(con, checked)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

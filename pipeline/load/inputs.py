@@ -1,8 +1,14 @@
-"""Finding a borough's input files and loading them in dependency order.
+"""Finding a borough's input files and loading them in dependency order, all or nothing.
 
 The schools lookup comes first, then the census (results and registers must name a pupil
 on it), then the consent register and the results. A folder holds ``<input>.csv`` or
 ``<input>.parquet`` for each input it supplies.
+
+A delivery is loaded whole or not at all: every file is staged, then every staged file is
+validated, and only if none is rejected are they all written in one transaction. Whatever
+stops a load (a rejected file, an error, Ctrl-C) drops the staging tables and marks the load
+finished with its outcome (``pipeline.load.load_runs``); only a load killed outright stays
+unfinished, which a release refuses (``check_last_load_finished``).
 """
 
 from __future__ import annotations
@@ -11,12 +17,22 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from expectations.docs import DocsEntry
 from expectations.limits import QualityLimits
-from pipeline.load.commit import LoadReport, commit_staged
+from pipeline.load.commit import CheckedInput, LoadReport, check_staged, write_checked
+from pipeline.load.load_runs import (
+    COMMITTED,
+    FAILED,
+    REJECTED,
+    abandon_load,
+    begin_load,
+    drop_staging,
+    finish_load,
+)
 from pipeline.load.staging import StagedFile, stage_file
-from schema.errors import InputFileError
+from schema.errors import BatchRejected, InputFileError
 
 LOAD_ORDER: tuple[str, ...] = ("schools", "census", "consent", "ks2", "ks4", "absence", "ncmp")
 REQUIRED_INPUTS: tuple[str, ...] = ("schools", "census", "consent")
@@ -50,8 +66,14 @@ def find_input_files(folder: Path) -> dict[str, Path]:
 
 
 def stage_inputs(con: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> list[StagedFile]:
-    """Read and parse every file into staging (nothing is committed yet)."""
-    return [stage_file(con, path, name) for name, path in files.items()]
+    """Read and parse every file into staging (nothing is committed to the inputs' tables
+    yet). The load is recorded as started; if staging stops, its staging is dropped."""
+    begin_load(con, files)
+    try:
+        return [stage_file(con, path, name) for name, path in files.items()]
+    except BaseException:
+        abandon_load(con, FAILED)
+        raise
 
 
 def commit_inputs(
@@ -62,13 +84,39 @@ def commit_inputs(
     census_date: date | None = None,
     docs: list[DocsEntry] | None = None,
 ) -> list[LoadReport]:
-    """Validate and commit staged inputs in load order (see ``commit_staged``).
+    """Validate every staged input in load order, then commit them all in one transaction.
 
-    The first rejected file stops the load with ``BatchRejected``; inputs committed before
-    it stay committed (each is a complete delivery of its own).
+    A rejected file stops the load with ``BatchRejected`` before anything is written (the
+    other inputs of the delivery are not committed either); any other error, or an
+    interruption, rolls the whole delivery back. Either way the staging tables are dropped
+    and the load is marked finished with its outcome.
     """
-    return [
-        commit_staged(con, name, limits=limits, census_date=census_date, docs=docs)
-        for name in LOAD_ORDER
-        if name in names
-    ]
+    try:
+        checked: list[CheckedInput] = []
+        census: pl.Series | None = None
+        for name in LOAD_ORDER:
+            if name not in names:
+                continue
+            item = check_staged(
+                con,
+                name,
+                limits=limits,
+                census_date=census_date,
+                docs=docs,
+                known_upns=census,
+            )
+            if name == "census":
+                census = item.outcome.accepted["upn"]
+            checked.append(item)
+        con.execute("BEGIN TRANSACTION")
+        reports = [write_checked(con, item) for item in checked]
+        drop_staging(con)
+        finish_load(con, COMMITTED)
+        con.execute("COMMIT")
+    except BatchRejected:
+        abandon_load(con, REJECTED)
+        raise
+    except BaseException:
+        abandon_load(con, FAILED)
+        raise
+    return reports
