@@ -3,6 +3,13 @@
 The note is Markdown written beside the tables as ``README.md`` (``write_release(...,
 documents=...)``) and listed in the manifest with its sha256. It says only what anyone could
 read from the release and its profile: no true value, no count of suppressed cells by value.
+A reconciliation of the release's total with its source (:class:`Reconciliation`) holds only
+LA-level figures published under the release's own rules
+(``pipeline.release.reconciliation``).
+
+Every note has the same headings, in this order (:data:`HEADINGS`): who is counted, tables,
+columns, codes, rules applied, symbols, then how the totals reconcile with the source (when
+the release has a reconciliation) and any further sections of its own.
 """
 
 from __future__ import annotations
@@ -11,6 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 NOTE_FILE = "README.md"
+WHO = "Who is counted"
+TABLES = "Tables"
+COLUMNS = "Columns"
+CODES = "Codes"
+RULES = "Rules applied"
+SYMBOLS = "Symbols"
+RECONCILIATION = "How the totals reconcile with the source"
+HEADINGS: tuple[str, ...] = (WHO, TABLES, COLUMNS, CODES, RULES, SYMBOLS, RECONCILIATION)
+"""The second-level headings every note has (the reconciliation only when there is one)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +55,21 @@ class ReleaseNote:
     """(symbol, meaning)."""
     other: tuple[str, ...] = field(default=())
     """Further paragraphs (sources, what is not published and why)."""
+    reconciliation: Reconciliation | None = None
+    """How the release's total follows from its source, when the note gives it."""
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    """Further sections of the release's own: (heading, paragraphs)."""
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Lines from the source's count to the release's total, each (what, figure as
+    published: a whole number or the release's symbol), and paragraphs after them."""
+
+    lines: tuple[tuple[str, str], ...]
+    paragraphs: tuple[str, ...] = ()
+    unit: str = "pupils"
+    """What the figures count (the heading of their column)."""
 
 
 def _rows(pairs: tuple[tuple[str, str], ...], head: tuple[str, str]) -> list[str]:
@@ -54,21 +85,33 @@ def render_note(note: ReleaseNote) -> str:
         "",
         f"Reference date: {note.reference_date.isoformat()}.",
         "",
+        f"## {WHO}",
+        "",
         note.about,
         "",
-        "## Tables",
+        f"## {TABLES}",
         "",
         *[f"- `{t.file}`: {t.holds}" for t in note.tables],
         "",
-        "## Columns",
+        f"## {COLUMNS}",
         "",
         *_rows(note.columns, ("column", "meaning")),
         "",
     ]
     if note.codes:
-        lines += ["## Codes", "", *_rows(note.codes, ("code", "meaning")), ""]
-    lines += ["## Rules applied", "", *[f"- {r}" for r in note.rules], ""]
-    lines += ["## Symbols", "", *_rows(note.symbols, ("symbol", "meaning")), ""]
+        lines += [f"## {CODES}", "", *_rows(note.codes, ("code", "meaning")), ""]
+    lines += [f"## {RULES}", "", *[f"- {r}" for r in note.rules], ""]
+    lines += [f"## {SYMBOLS}", "", *_rows(note.symbols, ("symbol", "meaning")), ""]
+    if note.reconciliation is not None:
+        lines += [f"## {RECONCILIATION}", "", f"| | {note.reconciliation.unit} |", "|---|---:|"]
+        lines += [f"| {what} | {figure} |" for what, figure in note.reconciliation.lines]
+        lines.append("")
+        for paragraph in note.reconciliation.paragraphs:
+            lines += [paragraph, ""]
+    for heading, paragraphs in note.sections:
+        lines += [f"## {heading}", ""]
+        for paragraph in paragraphs:
+            lines += [paragraph, ""]
     for paragraph in note.other:
         lines += [paragraph, ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -1,5 +1,9 @@
 """The health release's published tables: protected counts with prevalence and Wilson intervals.
 
+Each protected table is published as two files, the mutually exclusive weight categories and
+the combined ones, rows in NCMP's order (``layout``); the ward table has each ward's name
+beside its code (``wards``, a label column: ``labels``).
+
 Each table's published cells (``pipeline.release.tables.release_tables``: the dimension codes
 and the count, rounded or replaced by the profile's symbol) get three columns computed from the
 published figures only (``pipeline.release.rates.with_prevalence``, NHS England's rule): the
@@ -16,6 +20,7 @@ prevalence by category is what NCMP reports below national level.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 import polars as pl
@@ -32,17 +37,29 @@ from pipeline.release.rates import (
     with_prevalence,
 )
 from pipeline.release.tables import release_tables as published_tables
+from pipeline.releases.ccg_health.labels import LabelColumn, with_label
+from pipeline.releases.ccg_health.layout import split_categories
+from pipeline.releases.ccg_health.wards import TOTAL_NAME, UNNAMED, WARD_NAME, ward_names
 from pipeline.releases.spec import Counted, Protected
 
 MEASURE = "children"
 """The published count's column: children measured and classified."""
 CATEGORY = "category"
+WARD = "ward"
+WARD_LABEL = LabelColumn(
+    WARD_NAME, WARD, "the ward's name (data/lookups/wards.csv); x: not in the lookup"
+)
 
 
-def health_release_tables(tables: list[Table], protection: Protection) -> list[ReleaseTable]:
-    """The published form of every protected health table, with prevalence columns."""
+def health_release_tables(
+    tables: list[Table], protection: Protection, wards: Mapping[str, str] | None = None
+) -> list[ReleaseTable]:
+    """The published form of every protected health table, with prevalence columns: per
+    table its exclusive and combined category files; ``wards`` (code -> name, default the
+    committed lookup) names the wards of a table with a ``ward`` dimension."""
     symbol = protection.profile.symbol
-    published = []
+    names = {**(ward_names() if wards is None else wards), "Total": TOTAL_NAME}
+    published: list[ReleaseTable] = []
     for table in published_tables(tables, protection, MEASURE):
         dims = [d.name for d in table.dimensions]
         cells = with_prevalence(
@@ -58,7 +75,14 @@ def health_release_tables(tables: list[Table], protection: Protection) -> list[R
             pl.when(denominator).then(pl.lit(NOT_APPLICABLE)).otherwise(pl.col(c)).alias(c)
             for c in (PERCENTAGE, CI_LOWER, CI_UPPER)
         )
-        published.append(replace(table, cells=cells, derived=prevalence_derived_columns(MEASURE)))
+        whole = replace(table, cells=cells, derived=prevalence_derived_columns(MEASURE))
+        statuses = protection.tables[table.name].select(
+            *[pl.col(d).cast(pl.Utf8) for d in dims], "status"
+        )
+        for part in split_categories(whole, statuses):
+            if WARD in dims:
+                part = with_label(part, WARD_LABEL, names, UNNAMED)
+            published.append(part)
     return published
 
 

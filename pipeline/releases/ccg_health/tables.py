@@ -50,7 +50,7 @@ SCHOOL_TABLE = "health_school"
 
 TABLE_DESCRIPTIONS: dict[str, str] = {
     LA_TABLE: "the local authority as a whole",
-    WARD_TABLE: "by the child's home ward (ONS ward code)",
+    WARD_TABLE: "by the child's home ward (ONS ward code, and its name)",
     IDACI_TABLE: (
         "by the IDACI quintile of the child's home LSOA within the borough "
         "(Q1 most deprived fifth of the borough's LSOAs, Q5 least deprived)"

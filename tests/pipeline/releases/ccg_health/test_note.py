@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline.profiles import load_profile
+from pipeline.release.note import HEADINGS, RECONCILIATION
 from pipeline.releases.ccg_health.note import health_note
 
 
@@ -20,7 +21,9 @@ def test_the_note_names_tables_rules_symbols_and_dates() -> None:
     assert "Reference date: 2026-07-10." in text
     assert "2025-10-02 school census" in text
     assert "- `health_la.csv`: The local authority as a whole." in text
-    assert "- `health_ward.csv`: By the child's home ward (ONS ward code)." in text
+    assert "- `health_ward.csv`: By the child's home ward (ONS ward code, and its name)." in text
+    assert "- `health_la_combined.csv`: The local authority as a whole. The combined" in text
+    assert "| `ward_name` |" in text and "| `x` | in `ward_name`" in text
     assert "health_school" not in text
     assert "Counts of 1 to 7 are shown as `*`" in text
     assert "rounded to the nearest 5 (halves rounded up)" in text
@@ -29,6 +32,13 @@ def test_the_note_names_tables_rules_symbols_and_dates() -> None:
     assert "| `*` | suppressed" in text and "| `z` | not applicable" in text
     assert "UK90" in text and "rcpchgrowth" in text
     assert "below -3 or above +4" in text
+    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert headings == [
+        *[h for h in HEADINGS if h != RECONCILIATION],
+        "How the weight categories are laid out",
+        "Why a total can be `*` beside published parts",
+    ]
+    assert "- secondary suppression:" in text and "- rounding:" in text
 
 
 def test_an_exact_profile_says_counts_are_shown_as_they_are() -> None:
@@ -41,3 +51,4 @@ def test_an_exact_profile_says_counts_are_shown_as_they_are() -> None:
     )
     assert "Counts of 1 to 2 are shown as `c`; every other count is shown as it is." in text
     assert "- `health_school.csv`: By the school the child was measured at (LAESTAB)." in text
+    assert "- rounding:" not in text and "ward_name" not in text
