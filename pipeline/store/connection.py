@@ -17,6 +17,7 @@ rewritten into a fresh file once the process's last connection to it is closed
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,9 @@ from pipeline.store.rewrite import rewrite_store
 from pipeline.store.store_file import check_store_file
 from pipeline.store.tables import create_tables
 from pipeline.store.upkeep import keep_rights
+from schema.errors import PupilstatsError
+
+logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _open: dict[Path, int] = {}
@@ -81,4 +85,19 @@ def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             restrict_permissions(db_path)
             last = _closed(key, erased)
         if last:
-            rewrite_store(db_path)
+            _rewrite_after_reerasure(db_path)
+
+
+def _rewrite_after_reerasure(db_path: Path) -> None:
+    """Rewrite the store after the upkeep erased rows again; the work the caller did is
+    committed, so a store that cannot be rewritten now (another process has it open) is
+    reported as a warning, not as the caller's failure."""
+    try:
+        rewrite_store(db_path)
+    except (duckdb.Error, OSError, PupilstatsError) as error:
+        logger.warning(
+            "the store %s could not be rewritten after erased pupils' rows were deleted "
+            "again (%s): run `pupilstats erase` for one of them to rewrite it",
+            db_path,
+            str(error).splitlines()[0],
+        )
