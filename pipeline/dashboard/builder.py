@@ -3,14 +3,16 @@
 ``build_dashboard`` takes the release folder and the output folder and nothing else: no
 store path, no connection. The page goes to ``<out>/index.html`` and a copy to
 ``<out>/<YYYY-MM-DD>/index.html`` (the build's date in Europe/London), both written
-atomically, each with a page per school (``schools/<code>.html``) and a copy of the
-release's tables (``data/<release id>/``) beside it, then ``status.json`` records the
+atomically, with a page per school (``schools/<code>.html``, the current release's) and a
+copy of the release's tables (``data/<release id>/``, kept per release, so a dated copy's
+downloads still lead to the tables it was built from), then ``status.json`` records the
 success. Everything is rendered before anything is written, so a build that fails leaves the
 previous ``index.html`` untouched.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -52,10 +54,9 @@ def build_dashboard(release_dir: Path, out_dir: Path, *, now: datetime | None = 
     }
     out = Path(out_dir)
     dated = out / built.date().isoformat() / INDEX_FILE
-    for folder in (dated.parent, out):
-        copy_downloads(list(page.downloads), folder)
-        _write_school_pages(folder, schools)
-    write_atomic(dated, html)
+    copy_downloads(list(page.downloads), out)
+    _write_school_pages(out, schools)
+    write_atomic(dated, render_page(page, dated=True))
     index = write_atomic(out / INDEX_FILE, html)
     record_success(
         out,
@@ -68,10 +69,20 @@ def build_dashboard(release_dir: Path, out_dir: Path, *, now: datetime | None = 
 
 def _write_school_pages(folder: Path, pages: dict[str, str]) -> None:
     """Write each school's page into ``folder`` and remove pages of schools no longer in
-    the release."""
+    the release.
+
+    Each page replaces the old one in one rename (a reader never sees half a page); unlike
+    ``index.html`` they are not flushed to disk one by one (a hundred fsyncs take seconds),
+    since a page lost in a crash is written again by the next build.
+    """
+    target = folder / SCHOOLS_DIR
+    target.mkdir(parents=True, exist_ok=True)
     for name, html in pages.items():
-        write_atomic(folder / name, html)
-    for old in (folder / SCHOOLS_DIR).glob("*.html"):
+        path = folder / name
+        partial = path.with_name(f".partial-{path.name}")
+        partial.write_text(html, encoding="utf-8")
+        os.replace(partial, path)
+    for old in target.glob("*.html"):
         if f"{SCHOOLS_DIR}/{old.name}" not in pages:
             old.unlink()
 

@@ -2,8 +2,9 @@
 
 The copies are the release's own files (every one checked against the sha256 its manifest
 records), so a reader downloads each table exactly as published: published cells only, with
-the release's symbols. They go to ``data/<release id>/`` under the dashboard folder, so a
-dated copy of the page keeps links to the tables it was built from.
+the release's symbols. They go to ``data/<release id>/`` under the dashboard folder, one
+folder per release, so a dated copy of the page keeps links to the tables it was built from
+(at about a megabyte per release, they are kept like the dated copies).
 """
 
 from __future__ import annotations

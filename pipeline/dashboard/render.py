@@ -127,10 +127,11 @@ def legend_html(page: Page) -> str:
     )
 
 
-def downloads_html(page: Page) -> str:
-    """Links to each table of the release as published (a copy of its CSV)."""
+def downloads_html(page: Page, root: str = "") -> str:
+    """Links to each table of the release as published (a copy of its CSV); ``root`` leads
+    from the page's folder to the dashboard's."""
     items = "".join(
-        f'<li><a href="{escape(d.href)}" download>{escape(d.title)}</a> '
+        f'<li><a href="{escape(root + d.href)}" download>{escape(d.title)}</a> '
         f'<span class="file">(CSV, <code>{escape(d.href.rsplit("/", 1)[-1])}</code>)</span></li>'
         for d in page.downloads
     )
@@ -183,8 +184,13 @@ def _nav(page: Page) -> str:
     return f'<nav aria-label="Contents"><ul>{"".join(links)}</ul></nav>'
 
 
-def render_page(page: Page) -> str:
-    """The whole HTML document of ``page``."""
+def render_page(page: Page, *, dated: bool = False) -> str:
+    """The whole HTML document of ``page``.
+
+    ``dated``: the dated copy, one folder below the dashboard: its downloads lead to the
+    tables one folder up (``data/<release id>/`` is kept per release) and its school names
+    are not links (school pages are kept for the current release only).
+    """
     tiles = "".join(_tile(t) for t in page.tiles)
     sections = "".join(section_html(s) for s in page.sections)
     schools = ""
@@ -194,7 +200,7 @@ def render_page(page: Page) -> str:
             "<p>Select a school's name for its page (three-year trends and groups). Select a "
             "column heading to sort the table by it; select it again to reverse. Suppressed "
             "and not applicable figures sort last.</p>"
-            f"{school_table_html(page.school_table)}</section>"
+            f"{school_table_html(page.school_table, linked=not dated)}</section>"
         )
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -214,7 +220,8 @@ def render_page(page: Page) -> str:
         f"{legend_html(page)}"
         '<section id="measures" aria-labelledby="measures-h">'
         f'<h2 id="measures-h">Measures by group and over time</h2>{sections}</section>'
-        f"{schools}{downloads_html(page) if page.downloads else ''}{_about(page)}</main>"
+        f"{schools}{downloads_html(page, '../' if dated else '') if page.downloads else ''}"
+        f"{_about(page)}</main>"
         "<footer><p>pupilstats: disclosure-controlled statistics. Figures are from the release "
         "named above.</p></footer>"
         f"<script>{asset('dashboard.js')}</script></body></html>\n"

@@ -36,8 +36,8 @@ def _filters(table: SchoolTable) -> str:
     )
 
 
-def school_table_html(table: SchoolTable, *, link_root: str = "") -> str:
-    """The school table of the main page (``link_root`` prefixes the school page links)."""
+def school_table_html(table: SchoolTable, *, linked: bool = True) -> str:
+    """The school table of the main page; ``linked``: names link to the school pages."""
     names = any(r.name for r in table.rows)
     phases = any(r.phase for r in table.rows)
     headers = [("School", "code", "ascending")]
@@ -53,13 +53,14 @@ def school_table_html(table: SchoolTable, *, link_root: str = "") -> str:
     )
     rows = []
     for row in table.rows:
-        link = f'<a href="{escape(link_root + school_file(row.code))}">'
         search = f"{row.code} {row.name}".lower()
-        cells = [f'<th scope="row" data-kind="code">{escape(row.code)}</th>']
+        code, name = escape(row.code), escape(row.name or row.code)
+        if linked:
+            link = f'<a href="{escape(school_file(row.code))}">'
+            code, name = (f"{link}{code}</a>", name) if not names else (code, f"{link}{name}</a>")
+        cells = [f'<th scope="row" data-kind="code">{code}</th>']
         if names:
-            cells.append(f"<td>{link}{escape(row.name or row.code)}</a></td>")
-        else:
-            cells[0] = f'<th scope="row" data-kind="code">{link}{escape(row.code)}</a></th>'
+            cells.append(f"<td>{name}</td>")
         if phases:
             cells.append(f"<td>{escape(row.phase)}</td>")
         cells += [cell(v) for v in row.values]

@@ -52,11 +52,15 @@ def group_chart(
     dim: Dimension,
     section_id: str,
     where: Mapping[str, str] | None = None,
+    latest_only: bool = False,
 ) -> Chart:
     """Bars of the measure by the groups of ``dim`` (with its total), one series a year;
-    ``where`` fixes other dimensions (a school's page: its code in the school dimension)."""
+    ``where`` fixes other dimensions (a school's page: its code in the school dimension);
+    ``latest_only``: the latest year only (a school's page, where its trend shows the years)."""
     time = time_dimension(table)
     years = periods(table)
+    if latest_only:
+        years = years[-1:]
     series = tuple(years) if years else (labels.column_label(m.column.column),)
     categories = [dim.total, *dim.parents]
     values, intervals, cohorts = [], [], []

@@ -24,6 +24,7 @@ def test_failure_keeps_the_figures_and_replaces_only_the_banner(
     index = build_dashboard(release_dir, out)
     before = index.read_text()
     dated = next(out.glob("*/index.html"))
+    dated_before = dated.read_text()
     info = RunInfo(
         flow="nightly-performance",
         run_name="quiet-otter",
@@ -38,7 +39,7 @@ def test_failure_keeps_the_figures_and_replaces_only_the_banner(
     assert "The latest update failed" in after and "quiet-otter" in after
     assert "census.csv: rejected: 40% of rows bad" in after
     assert release_dir.name in after.split(BANNER_END)[0]
-    assert dated.read_text() == before
+    assert dated.read_text() == dated_before
     status = json.loads((out / "status.json").read_text())
     assert status["state"] == "failed" and status["run_name"] == "quiet-otter"
     assert status["last_success"]["release_id"] == release_dir.name
