@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.synthetic import generate_borough, write_borough
+from tests.pipeline.release.reader_checks import check_open_data, check_spreadsheet
 
 CENSUS_DATE = date(2025, 10, 2)
 
@@ -60,11 +61,21 @@ def test_funding_round_releases_audited_tables_with_no_small_counts(
         assert set(school["parents"].values()) >= {"Total", "primary", "secondary"}
     counts = published_counts(release)
     assert counts and not [c for c in counts if 1 <= c <= 2]
+    assert (
+        check_open_data(release)
+        == check_spreadsheet(release)
+        == sum(len(list(csv.DictReader((release / t["file"]).open()))) for t in manifest["tables"])
+    )
+    idaci = next(t for t in manifest["tables"] if t["name"] == "funding_idaci")
+    values = next(c for c in idaci["columns"] if c["column"] == "idaci_band")["values"]
+    assert "not funded" in values["G"] and "funded" in values["A"]
+    assert all(t["title"] and t["description"] for t in manifest["tables"])
     census = next(r for r in result.loads if r.input == "census")
     assert census.rows_quarantined > 0
     assert census.rows_read == census.rows_accepted + census.rows_quarantined
     assert result.facts["census rows excluded by research opt-outs"] > 0
     assert not [p for p in release.parent.iterdir() if p.name.startswith(".partial-")]
+    check_the_readers_note(release)
 
     from prefect.artifacts import Artifact
 
@@ -72,6 +83,34 @@ def test_funding_round_releases_audited_tables_with_no_small_counts(
     assert summary is not None and release.name in str(summary.data)
     suppression = Artifact.get("funding-round-suppression")
     assert suppression is not None and "funding_sen" in str(suppression.data)
+
+
+def check_the_readers_note(release: Path) -> None:
+    """Issue 18: the note has every heading, explains the codes, and its reconciliation
+    adds up to the LA total the tables publish, with no figure of 1-2 shown."""
+    from pipeline.release.note import HEADINGS
+
+    text = (release / "README.md").read_text()
+    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert headings == list(HEADINGS)
+    for code in ("`sen_provision E`", "`idaci_band G`", "`key_stage R-6`", "`key_stage KS3`"):
+        assert code in text
+    assert "not funded (the remainder)" in text and "Reference date: 2025-10-02." in text
+    assert "years 12 and 13 (key stage 5)" in text and "research opt-out" in text
+    section = text.split("## How the totals reconcile with the source")[1]
+    figures = [line.rsplit("|", 2)[1].strip() for line in section.splitlines()[4:9]]
+    with (release / "funding_key_stage.csv").open() as handle:
+        (total,) = [
+            r["pupils"]
+            for r in csv.DictReader(handle)
+            if r["school"] == "Total" and r["key_stage"] == "Total"
+        ]
+    assert figures[-1] == total
+    shown = [int(f) for f in figures if f != "c"]
+    assert not [f for f in shown if 1 <= f <= 2]
+    if "c" not in figures:
+        registrations, subsidiary, pupils, ks5, counted = (int(f) for f in figures)
+        assert registrations - subsidiary == pupils and pupils - ks5 == counted
 
 
 def test_same_inputs_give_byte_identical_tables(

@@ -15,15 +15,27 @@ from importlib.metadata import version
 
 import duckdb
 
-from disclosure import Profile
+from disclosure import Profile, Table
 from pipeline.health.classification import CATEGORY_LABELS
 from pipeline.health.plausibility import NCMP_LIMITS, PlausibilityLimits
 from pipeline.profiles import available_profiles
-from pipeline.release.note import NOTE_FILE, NoteTable, ReleaseNote, render_note
+from pipeline.release.note import (
+    NOTE_FILE,
+    NoteTable,
+    Reconciliation,
+    ReleaseNote,
+    render_note,
+)
 from pipeline.release.rates import CI_LOWER, CI_UPPER, NOT_APPLICABLE, PERCENTAGE
+from pipeline.release.reconciliation import Line, protected_lines
 from pipeline.releases.ccg_health.layout import COMBINED, COMBINED_SUFFIX, EXCLUSIVE
 from pipeline.releases.ccg_health.publication import MEASURE, WARD_LABEL
-from pipeline.releases.ccg_health.tables import QUINTILES, TABLE_DESCRIPTIONS, WARD_TABLE
+from pipeline.releases.ccg_health.tables import (
+    LA_TABLE,
+    QUINTILES,
+    TABLE_DESCRIPTIONS,
+    WARD_TABLE,
+)
 from pipeline.releases.ccg_health.wards import UNNAMED
 from pipeline.releases.spec import Counted
 
@@ -41,8 +53,10 @@ def health_note(
     profile: Profile,
     tables: list[str],
     limits: PlausibilityLimits = NCMP_LIMITS,
+    reconciliation: Reconciliation | None = None,
 ) -> str:
-    """The recipient's note for a health release of ``tables`` (their names) as Markdown."""
+    """The recipient's note for a health release of ``tables`` (their names) as Markdown,
+    with ``reconciliation`` (:func:`measurement_reconciliation`) when given."""
     description = str(available_profiles().get(profile.name, {}).get("description", ""))
     rules = [
         f"Release profile `{profile.name}`: {' '.join(description.split())}".rstrip(),
@@ -143,6 +157,7 @@ def health_note(
         codes=tuple(codes),
         rules=tuple(rules),
         symbols=tuple(symbols),
+        reconciliation=reconciliation,
         other=(
             "Every table shares its Total rows with the LA table, and the rows of each table "
             "add up to its totals before rounding; manifest.json lists each table's "
@@ -207,14 +222,67 @@ def _hidden_total_paragraphs(profile: Profile) -> tuple[str, ...]:
     return tuple(paragraphs)
 
 
+def la_total(tables: list[Table]) -> int:
+    """The true number of children the tables count (the LA table's all-Total cell)."""
+    (base,) = [t for t in tables if t.name == LA_TABLE]
+    names = [d.name for d in base.dimensions]
+    totals = {d.name: d.total for d in base.dimensions}
+    row = next(r for r in base.cells.iter_rows(named=True) if all(r[n] == totals[n] for n in names))
+    return int(row["value"])
+
+
+def measurement_reconciliation(
+    measured: int, held_back: int, total: int, profile: Profile
+) -> Reconciliation:
+    """From the counted children's measurements to the tables' total: measurements of
+    children on roll at the census without a research opt-out, less those held back as
+    implausible, equals the category Total of the LA table; shown under ``profile``
+    (``pipeline.release.reconciliation``)."""
+    if measured - held_back != total:
+        raise RuntimeError(
+            f"{measured} measurements less {held_back} held back is not the tables' {total}"
+        )
+    lines = [
+        Line("measured", "Measurements of children on roll at the census", None, measured),
+        Line("held_back", "less measurements held back as implausible", "measured", held_back),
+        Line(
+            "counted",
+            "= children counted: the all-`Total` row of every table",
+            "measured",
+            total,
+            fixed=True,
+        ),
+    ]
+    return Reconciliation(
+        lines=tuple(protected_lines(lines, profile)),
+        paragraphs=(
+            "Children with a research opt-out in force on any day from the census to the end "
+            "of the academic year are in none of these figures, and how many there are is not "
+            "published. The figures follow the tables' rules: a figure of 1 to "
+            f"{profile.threshold - 1} is shown as `{profile.symbol}`, and so is any figure "
+            "that would let it be worked out from the others"
+            + (
+                f"; the others are rounded to the nearest {profile.rounding_base}."
+                if profile.rounding_base
+                else "."
+            ),
+        ),
+        unit="children",
+    )
+
+
 def documents(con: duckdb.DuckDBPyConnection, counted: Counted, profile: Profile) -> dict[str, str]:
     """The recipient's note, as ``README.md`` beside the tables."""
     detail = counted.detail
+    facts = dict(counted.facts)
+    total = la_total(detail.tables)
+    held_back = int(facts["held back as implausible"])
     note = health_note(
         academic_year=detail.academic_year,
         census_date=detail.census_date,
         reference_date=counted.reference_date,
         profile=profile,
         tables=[t.name for t in detail.tables],
+        reconciliation=measurement_reconciliation(total + held_back, held_back, total, profile),
     )
     return {NOTE_FILE: note}

@@ -6,7 +6,7 @@ from datetime import date
 
 from pipeline.profiles import load_profile
 from pipeline.release.note import HEADINGS, RECONCILIATION
-from pipeline.releases.ccg_health.note import health_note
+from pipeline.releases.ccg_health.note import health_note, measurement_reconciliation
 
 
 def test_the_note_names_tables_rules_symbols_and_dates() -> None:
@@ -52,3 +52,22 @@ def test_an_exact_profile_says_counts_are_shown_as_they_are() -> None:
     assert "Counts of 1 to 2 are shown as `c`; every other count is shown as it is." in text
     assert "- `health_school.csv`: By the school the child was measured at (LAESTAB)." in text
     assert "- rounding:" not in text and "ward_name" not in text
+
+
+def test_the_reconciliation_hides_a_small_held_back_count_and_what_recovers_it() -> None:
+    nhs = load_profile("nhs")
+    shown = measurement_reconciliation(100, 3, 97, nhs).lines
+    assert [figure for _, figure in shown] == ["*", "*", "95"]
+    shown = measurement_reconciliation(7323, 41, 7282, nhs).lines
+    assert [figure for _, figure in shown] == ["7325", "40", "7280"]
+    text = health_note(
+        academic_year="2025/26",
+        census_date=date(2025, 10, 2),
+        reference_date=date(2026, 7, 10),
+        profile=nhs,
+        tables=["health_la"],
+        reconciliation=measurement_reconciliation(7323, 41, 7282, nhs),
+    )
+    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert headings[: len(HEADINGS)] == list(HEADINGS)
+    assert "| less measurements held back as implausible | 40 |" in text
