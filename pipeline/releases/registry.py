@@ -78,7 +78,10 @@ FUNDING_ROUND = ReleaseSpec(
         "funding_sen",
         "funding_idaci",
     ),
-    note=None,
+    note=(
+        "README.md for the reader (tables, who is counted and left out, codes, rules, "
+        "symbols, reference date, how the LA total reconciles with the census)"
+    ),
     census_date_checked=True,
 )
 
@@ -100,7 +103,10 @@ CCG_HEALTH = ReleaseSpec(
         "census to 31 August leaves a child out; implausible measurements are held back."
     ),
     tables=("health_la", "health_ward", "health_idaci", "health_ethnicity", "health_school"),
-    note="README.md for the recipient (tables, rules, symbols, reference date)",
+    note=(
+        "README.md for the recipient (tables, who is counted, codes, rules, symbols, "
+        "reference date, reconciliation, why a total can be * beside published parts)"
+    ),
     options=(
         RunOption(
             "by_school",
