@@ -27,7 +27,7 @@ PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D
 TEXT = "#0b0c0c"
 AXIS = "#505a5f"
 GRID = "#dcdcdc"
-WIDTH = 560
+WIDTH = 480
 LABEL_ROOM = 56
 """Room for a value label beside a bar's end (or a whisker's)."""
 

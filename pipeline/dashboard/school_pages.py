@@ -2,10 +2,11 @@
 
 For every measure with a table that has a row for the school (a school-level table of the
 release), the school page shows the school's trend with the LA's for comparison and one bar
-chart per group dimension of that table, read from the same published cells as the main
-page. A measure no table of which has the school (KS4 at a primary school) is listed as not
-applicable (``z``). The file name of a school's page is its code, with anything but letters,
-digits, ``-`` and ``_`` replaced, so a code can never name a path outside ``schools/``.
+chart per group dimension of that table (latest year; the trend shows the years), read
+from the same published cells as the main page. A measure no table of which has the school
+(KS4 at a primary school) is listed as not applicable (``z``). The file name of a school's
+page is its code, with anything but letters, digits, ``-`` and ``_`` replaced, so a code
+can never name a path outside ``schools/``.
 """
 
 from __future__ import annotations
@@ -68,7 +69,10 @@ def school_sections(
         charts = [trend] if trend is not None else []
         for table in tables:
             where = {column: code}
-            charts += [group_chart(m, table, d, section_id, where) for d in group_dimensions(table)]
+            charts += [
+                group_chart(m, table, d, section_id, where, latest_only=True)
+                for d in group_dimensions(table)
+            ]
         if charts:
             sections.append(Section(id=section_id, title=m.title, measure=m, charts=tuple(charts)))
     return sections, missing
