@@ -64,7 +64,8 @@ class ReleaseNote:
 @dataclass(frozen=True)
 class Reconciliation:
     """Lines from the source's count to the release's total, each (what, figure as
-    published: a whole number or the release's symbol), and paragraphs after them."""
+    published: a whole number or the release's symbol), and paragraphs after them (a
+    release whose steps from the source cannot be published says why in words only)."""
 
     lines: tuple[tuple[str, str], ...]
     paragraphs: tuple[str, ...] = ()
@@ -103,9 +104,11 @@ def render_note(note: ReleaseNote) -> str:
     lines += [f"## {RULES}", "", *[f"- {r}" for r in note.rules], ""]
     lines += [f"## {SYMBOLS}", "", *_rows(note.symbols, ("symbol", "meaning")), ""]
     if note.reconciliation is not None:
-        lines += [f"## {RECONCILIATION}", "", f"| | {note.reconciliation.unit} |", "|---|---:|"]
-        lines += [f"| {what} | {figure} |" for what, figure in note.reconciliation.lines]
-        lines.append("")
+        lines += [f"## {RECONCILIATION}", ""]
+        if note.reconciliation.lines:
+            lines += [f"| | {note.reconciliation.unit} |", "|---|---:|"]
+            lines += [f"| {what} | {figure} |" for what, figure in note.reconciliation.lines]
+            lines.append("")
         for paragraph in note.reconciliation.paragraphs:
             lines += [paragraph, ""]
     for heading, paragraphs in note.sections:

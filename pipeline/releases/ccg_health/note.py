@@ -15,7 +15,7 @@ from importlib.metadata import version
 
 import duckdb
 
-from disclosure import Profile, Table
+from disclosure import Profile
 from pipeline.health.classification import CATEGORY_LABELS
 from pipeline.health.plausibility import NCMP_LIMITS, PlausibilityLimits
 from pipeline.profiles import available_profiles
@@ -27,11 +27,9 @@ from pipeline.release.note import (
     render_note,
 )
 from pipeline.release.rates import CI_LOWER, CI_UPPER, NOT_APPLICABLE, PERCENTAGE
-from pipeline.release.reconciliation import Line, protected_lines
 from pipeline.releases.ccg_health.layout import COMBINED, COMBINED_SUFFIX, EXCLUSIVE
 from pipeline.releases.ccg_health.publication import MEASURE, WARD_LABEL
 from pipeline.releases.ccg_health.tables import (
-    LA_TABLE,
     QUINTILES,
     TABLE_DESCRIPTIONS,
     WARD_TABLE,
@@ -222,50 +220,29 @@ def _hidden_total_paragraphs(profile: Profile) -> tuple[str, ...]:
     return tuple(paragraphs)
 
 
-def la_total(tables: list[Table]) -> int:
-    """The true number of children the tables count (the LA table's all-Total cell)."""
-    (base,) = [t for t in tables if t.name == LA_TABLE]
-    names = [d.name for d in base.dimensions]
-    totals = {d.name: d.total for d in base.dimensions}
-    row = next(r for r in base.cells.iter_rows(named=True) if all(r[n] == totals[n] for n in names))
-    return int(row["value"])
-
-
-def measurement_reconciliation(
-    measured: int, held_back: int, total: int, profile: Profile
-) -> Reconciliation:
-    """From the counted children's measurements to the tables' total: measurements of
-    children on roll at the census without a research opt-out, less those held back as
-    implausible, equals the category Total of the LA table; shown under ``profile``
-    (``pipeline.release.reconciliation``)."""
-    if measured - held_back != total:
-        raise RuntimeError(
-            f"{measured} measurements less {held_back} held back is not the tables' {total}"
-        )
-    lines = [
-        Line("measured", "Measurements of children on roll at the census", None, measured),
-        Line("held_back", "less measurements held back as implausible", "measured", held_back),
-        Line(
-            "counted",
-            "= children counted: the all-`Total` row of every table",
-            "measured",
-            total,
-            fixed=True,
-        ),
-    ]
+def measurement_reconciliation(profile: Profile) -> Reconciliation:
+    """How the tables' total follows from the measurements, in words: the figures between
+    them (measurements held back, opt-outs) are not published, because comparing two
+    releases they would show that a child who changed between them had an implausible
+    measurement or an opt-out (an attribute the tables do not show)."""
     return Reconciliation(
-        lines=tuple(protected_lines(lines, profile)),
+        lines=(),
         paragraphs=(
-            "Children with a research opt-out in force on any day from the census to the end "
-            "of the academic year are in none of these figures, and how many there are is not "
-            "published. The figures follow the tables' rules: a figure of 1 to "
-            f"{profile.threshold - 1} is shown as `{profile.symbol}`, and so is any figure "
-            "that would let it be worked out from the others"
+            "The category `Total` of the LA table (all school years, both sexes) is every "
+            "child counted: the measurements of the academic year of children on roll at the "
+            "census (single or main registration), less children with a research opt-out in "
+            "force on any day from the census to the end of the academic year, less "
+            "measurements held back as implausible. Every other table has the same Total; "
+            "under this profile it is shown "
             + (
-                f"; the others are rounded to the nearest {profile.rounding_base}."
+                f"rounded to the nearest {profile.rounding_base}."
                 if profile.rounding_base
-                else "."
+                else "as it is."
             ),
+            "How many measurements were held back, and how many children were left out by "
+            "an opt-out, is not published: comparing two releases, those numbers could show "
+            "that a child who changed between them had an implausible measurement or an "
+            "opt-out. The council's run summary records them for its own staff.",
         ),
         unit="children",
     )
@@ -274,15 +251,12 @@ def measurement_reconciliation(
 def documents(con: duckdb.DuckDBPyConnection, counted: Counted, profile: Profile) -> dict[str, str]:
     """The recipient's note, as ``README.md`` beside the tables."""
     detail = counted.detail
-    facts = dict(counted.facts)
-    total = la_total(detail.tables)
-    held_back = int(facts["held back as implausible"])
     note = health_note(
         academic_year=detail.academic_year,
         census_date=detail.census_date,
         reference_date=counted.reference_date,
         profile=profile,
         tables=[t.name for t in detail.tables],
-        reconciliation=measurement_reconciliation(total + held_back, held_back, total, profile),
+        reconciliation=measurement_reconciliation(profile),
     )
     return {NOTE_FILE: note}

@@ -3,11 +3,13 @@
 It says what each table holds, who is counted and who is left out and why, what every code
 means, the disclosure rules of the profile, the symbols and the reference date (the census
 date), and how the LA total reconciles with the census (:func:`census_reconciliation`):
-registrations on the census, less subsidiary registrations (a dual-registered pupil is
-counted at their main school), less pupils in NC years 12 and 13 (KS5: the population leaves
-them out, ``population.FUNDED_NC_YEARS``, because the schools block does not fund them),
-equals the LA total of every table. The figures are counted in the run from the store and
-shown under the release's own rules (``pipeline.release.reconciliation``).
+pupils on roll at the census (single or main registration: a dual-registered pupil is
+counted once, at their main school), less pupils in NC years 12 and 13 (KS5: the population
+leaves them out, ``population.FUNDED_NC_YEARS``, because the schools block does not fund
+them), equals the LA total of every table. Subsidiary registrations are not given: between
+two releases their number would show whether a pupil who changed was dual-registered. The
+figures are counted in the run from the store and shown under the release's own rules
+(``pipeline.release.reconciliation``).
 
 Pupils with a research opt-out in force at the census date are in none of the figures, the
 reconciliation included (it counts ``statistics_eligible_census`` only): their number is not
@@ -32,9 +34,7 @@ from pipeline.releases.spec import Counted
 from schema import codes
 
 _RECONCILIATION = """
-SELECT count(*) AS registrations,
-       count(*) FILTER (WHERE NOT on_roll(enrolment_status)) AS subsidiary,
-       count(*) FILTER (WHERE on_roll(enrolment_status)) AS pupils,
+SELECT count(*) FILTER (WHERE on_roll(enrolment_status)) AS pupils,
        count(*) FILTER (WHERE on_roll(enrolment_status)
                           AND NOT list_contains($funded, nc_year)) AS not_funded,
        count(*) FILTER (WHERE on_roll(enrolment_status)
@@ -103,13 +103,13 @@ def la_total(tables: list[Table]) -> int:
 def census_reconciliation(
     con: duckdb.DuckDBPyConnection, census_date: date, total: int, profile: Profile
 ) -> Reconciliation:
-    """From the census registrations to the LA total (module docstring), each figure shown
+    """From the pupils on roll at the census to the LA total (module docstring), each figure shown
     under ``profile``; ``total`` is the LA total the tables publish (their true value)."""
     (found,) = con.execute(
         _RECONCILIATION,
         {"census_date": census_date, "funded": list(FUNDED_NC_YEARS)},
     ).fetchall()
-    registrations, subsidiary, pupils, not_funded, counted = (int(v) for v in found)
+    pupils, not_funded, counted = (int(v) for v in found)
     if counted != total:
         raise RuntimeError(
             f"the census counts {counted} funded pupils but the tables' LA total is {total}"
@@ -117,22 +117,10 @@ def census_reconciliation(
     years = " and ".join(NOT_FUNDED_YEARS)
     lines = [
         Line(
-            "registrations",
-            f"Registrations on the {census_date.isoformat()} school census",
-            None,
-            registrations,
-        ),
-        Line(
-            "subsidiary",
-            "less subsidiary registrations (status S: a dual-registered pupil is counted "
-            "once, at the school of their main registration)",
-            "registrations",
-            subsidiary,
-        ),
-        Line(
             "pupils",
-            "= pupils on roll (single or main registration, status C or M)",
-            "registrations",
+            f"Pupils on roll on the {census_date.isoformat()} school census (single or main "
+            "registration, status C or M: a dual-registered pupil once)",
+            None,
             pupils,
         ),
         Line(
@@ -157,8 +145,10 @@ def census_reconciliation(
             "is not published (the opt-out covers statistics about them).",
             f"These figures follow the tables' rules: a figure of 1 to {profile.threshold - 1} "
             f"is shown as `{profile.symbol}`, and so is any figure that would let it be worked "
-            "out from the others (registrations less subsidiary registrations = pupils on "
-            "roll; pupils on roll less KS5 = pupils counted).",
+            "out from the others (pupils on roll less KS5 = pupils counted).",
+            "Subsidiary registrations (the second school of a dual-registered pupil) are not "
+            "counted, and their number is not given: comparing two releases could then show "
+            "that a pupil who changed between them was dual-registered.",
         ),
     )
 
