@@ -18,7 +18,7 @@ from pipeline.releases.registry import release_spec
 from pipeline.store import open_store
 from pipeline.synthetic.history import generate_history
 
-PUPILS = 3_000
+PUPILS = 24_000
 
 
 @pytest.mark.slow
