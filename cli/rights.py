@@ -265,6 +265,7 @@ def erase(
         f"{rewritten.bytes_after:,} bytes, {rewritten.seconds:.1f} s): "
         "the erased rows are not left in its free space",
         highlight=False,
+        soft_wrap=True,
     )
     held = shares_holding(settings.shares_dir, pupil, identities)
     if held:
@@ -272,6 +273,7 @@ def erase(
             f"{len(held)} share(s) made before this erasure still hold the pupil; ask their "
             "recipients to delete them (erasure cannot recall a copy):",
             highlight=False,
+            soft_wrap=True,
         )
         for share in held:
             console.print(f"  {share.kind}: {share.path}", highlight=False, soft_wrap=True)
