@@ -4,7 +4,8 @@ Before a release is written, the ledger's newest release of the same flow and pe
 not withdrawn (``pipeline.ledger.read.latest_release``) is compared with what the run would
 write:
 
-* the same files (every table's CSV and every document byte for byte, by sha256, with the
+* the same files (every table's CSV, every document and every reader file, EES open data
+  and spreadsheet, byte for byte, by sha256, with the
   earlier release's folder still holding exactly the files its manifest lists) under the
   same profile: nothing new is written, and the run points to the earlier release
   (:func:`same_as`);
@@ -66,6 +67,7 @@ def published_files(release: LedgerRelease) -> tuple[dict[str, str], dict[str, A
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         listed = {t["file"]: t["sha256"] for t in manifest["tables"]}
         listed.update({d["file"]: d["sha256"] for d in manifest.get("documents", [])})
+        listed.update({o["file"]: o["sha256"] for o in manifest.get("outputs", [])})
         for file, digest in listed.items():
             if _sha256((folder / file).read_bytes()) != digest:
                 return None

@@ -4,7 +4,10 @@
 total code and the parent of every other code, so anyone can rebuild which cells add up
 to which), its measure, its suppression symbol, rounding base, threshold, cell counts and
 the audit's verdict, plus the release id, flow, profile, time and the sha256 of each input,
-and for a revision the release it revises.
+and for a revision the release it revises. Each table has its title and description and
+every column its title, description and the meaning of its codes where a reader needs them
+(``pipeline.release.describe``); ``outputs`` lists the EES open-data files and the
+spreadsheet built from the same published cells, each with its sha256.
 """
 
 from __future__ import annotations
@@ -73,11 +76,19 @@ def table_entry(
     summary: dict[str, Any],
     measure_kind: str = "count",
     derived: list[dict[str, Any]] | None = None,
+    title: str = "",
+    description: str = "",
+    columns: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """A table's entry; ``title``, ``description`` and ``columns`` (per column its title,
+    description and the meaning of its codes) are written when given."""
+    described = {"title": title, "description": description} if title else {}
     return {
         "name": name,
+        **described,
         "file": file,
         "sha256": sha256,
+        **({"columns": columns} if columns else {}),
         "dimensions": [dimension_entry(d) for d in dimensions],
         "measure": {"column": measure, "kind": measure_kind},
         "derived": derived or [],
@@ -101,9 +112,12 @@ def build_manifest(
     audit: dict[str, Any],
     documents: list[dict[str, str]] | None = None,
     revises: str | None = None,
+    outputs: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """The manifest; ``revises`` (the earlier release of the same period this one revises)
-    appears after the reference date only for a revision."""
+    appears after the reference date only for a revision; ``outputs`` (the EES open-data
+    files and the spreadsheet, each with its sha256 and format) after the documents when the
+    release has them."""
     return {
         "release_id": release_id,
         "flow": flow,
@@ -114,5 +128,6 @@ def build_manifest(
         "inputs": [{"input": i.input, "file": i.file, "sha256": i.sha256} for i in inputs],
         "tables": tables,
         "documents": documents or [],
+        **({"outputs": outputs} if outputs else {}),
         "audit": audit,
     }

@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from disclosure import Dimension
+from pipeline.release.describe import STANDARD_DERIVED_TEXT, ColumnText, Geography, Period
 from schema.errors import ReleaseRefused
 
 PUBLISHED = "published"
@@ -65,11 +66,33 @@ class ReleaseTable:
     sources: tuple[CellSource, ...] = ()
     """The audited tables its measure cells come from (default: the protected table of the
     same name, all of its cells)."""
+    title: str = ""
+    """What the table is, in a line (the spreadsheet's sheet title, the manifest)."""
+    description: str = ""
+    """What a row counts and who is in it, in a sentence or two."""
+    column_text: Mapping[str, ColumnText] = field(default_factory=dict)
+    """Per column: its title, description and the meaning of its codes (the standard derived
+    columns, ``pipeline.release.rates``, have theirs by default)."""
+    period: Period = field(default_factory=Period)
+    """When its figures refer to (EES time columns)."""
+    geography: Geography | None = None
+    """Which dimension is a geography below the local authority (EES geography columns);
+    ``None``: every row is the local authority as a whole."""
 
     @property
     def columns(self) -> list[str]:
         """The CSV's columns in order: dimensions, measure, derived columns."""
         return [d.name for d in self.dimensions] + [self.measure] + [c.column for c in self.derived]
+
+    def text_of(self, column: str) -> ColumnText:
+        """The words for ``column``: as the table declares them, else those of a standard
+        derived column of its kind, else the column's name as its title."""
+        if column in self.column_text:
+            return self.column_text[column]
+        kinds = {c.column: c.kind for c in self.derived}
+        if column in kinds and kinds[column] in STANDARD_DERIVED_TEXT:
+            return STANDARD_DERIVED_TEXT[kinds[column]]
+        return ColumnText(column.replace("_", " ").capitalize())
 
     @property
     def cell_sources(self) -> tuple[CellSource, ...]:

@@ -5,6 +5,12 @@ to ``<id>`` only when every table is written, guarded against identifiers and th
 has passed. A run that fails or is killed leaves no folder that looks like a release, and
 the next run removes any stale partial folders. No CSV cell it writes starts a spreadsheet
 formula (``pipeline.spreadsheet_cells``).
+
+Given its :class:`~pipeline.release.outputs.ReaderFiles`, a release also holds its reader
+files: the EES open-data files in ``open-data/`` and the spreadsheet ``release.xlsx``,
+built from the same published tables (refused otherwise), written in the same
+partial folder and listed in the manifest's ``outputs`` with their sha256, so they appear
+with the rest or not at all, and a re-run compares them too (:func:`file_digests`).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from disclosure import AuditReport, Profile, published_cells_digest
 from pipeline.atomic_files import fsync_dir
 from pipeline.release.guard import refuse_hidden_value_figures, refuse_identifiers
 from pipeline.release.manifest import InputDigest, build_manifest, table_entry
+from pipeline.release.outputs import ReaderFiles, file_format
 from pipeline.release.published import ReleaseTable, audited_cells
 from pipeline.spreadsheet_cells import safe_csv, safe_csv_text
 from schema.errors import ReleaseRefused
@@ -67,17 +74,47 @@ def _sha256(path: Path) -> str:
 
 
 def file_digests(
-    tables: list[ReleaseTable], documents: Mapping[str, str] | None = None
+    tables: list[ReleaseTable],
+    documents: Mapping[str, str] | None = None,
+    reader: ReaderFiles | None = None,
 ) -> dict[str, str]:
-    """The sha256 of every file :func:`write_release` would write for ``tables`` and
-    ``documents`` (the manifest aside), by file name: the bytes it writes, without writing
-    them. A re-run compares them with an earlier release (``pipeline.ledger.revisions``)."""
+    """The sha256 of every file :func:`write_release` would write for ``tables``,
+    ``documents`` and ``reader`` files (the manifest aside), by path in the release folder:
+    the bytes it writes, without writing them. A re-run compares them with an earlier
+    release (``pipeline.ledger.revisions``)."""
     digests = {
         f"{t.name}.csv": hashlib.sha256(table_csv(t).encode("utf-8")).hexdigest() for t in tables
     }
     for file, text in (documents or {}).items():
         digests[file] = hashlib.sha256(document_text(file, text).encode("utf-8")).hexdigest()
+    if reader is not None:
+        digests.update(reader.digests())
     return digests
+
+
+def column_entries(table: ReleaseTable) -> list[dict[str, object]]:
+    """Per column of ``table``: its title, description and the meaning of its codes."""
+    entries: list[dict[str, object]] = []
+    for column in table.columns:
+        text = table.text_of(column)
+        entry: dict[str, object] = {"column": column, "title": text.title}
+        if text.description:
+            entry["description"] = text.description
+        if text.values:
+            entry["values"] = dict(text.values)
+        entries.append(entry)
+    return entries
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file under ``folder`` and every folder's entries to disk."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_dir():
+            fsync_dir(path)
+        else:
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    fsync_dir(folder)
 
 
 def table_csv(table: ReleaseTable) -> str:
@@ -114,6 +151,7 @@ def write_release(
     documents: Mapping[str, str] | None = None,
     record: ReleaseRecord | None = None,
     revises: str | None = None,
+    reader: ReaderFiles | None = None,
 ) -> Path:
     """Write ``tables`` as one release under ``releases_dir`` and return its folder.
 
@@ -124,7 +162,8 @@ def write_release(
     entry) is prepared when the release is complete but still hidden and confirmed after the
     rename that publishes it, so the two become visible together. ``revises`` names the
     earlier release of the same period this one revises (in the manifest; a first release
-    has none).
+    has none). ``reader`` adds the reader files, the EES open-data files and the spreadsheet
+    (module docstring), refused unless built from exactly ``tables``.
     """
     for table in tables:
         expected = table.columns
@@ -133,6 +172,8 @@ def write_release(
                 f"table {table.name!r} has columns {table.cells.columns}, expected {expected}"
             )
     refuse_unaudited(tables, audit)
+    if reader is not None and not reader.built_from(tables):
+        raise ReleaseRefused("the reader files were built from other tables: nothing released")
     for table in tables:
         refuse_identifiers(table.cells, table.name)
         refuse_hidden_value_figures(table.summary, table.name)
@@ -163,6 +204,9 @@ def write_release(
                     ],
                     profile=profile,
                     summary=table.summary,
+                    title=table.title,
+                    description=table.description,
+                    columns=column_entries(table) if table.title else None,
                 )
             )
         written_documents = []
@@ -172,6 +216,13 @@ def write_release(
             path = partial / file
             path.write_text(document_text(file, text), encoding="utf-8")
             written_documents.append({"file": file, "sha256": _sha256(path)})
+        outputs = []
+        if reader is not None:
+            for file, data in reader.files.items():
+                path = partial / file
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                outputs.append({"file": file, "sha256": _sha256(path), "format": file_format(file)})
         manifest = build_manifest(
             release_id=release_id,
             flow=flow,
@@ -183,14 +234,12 @@ def write_release(
             audit=audit.as_dict(),
             documents=written_documents,
             revises=revises,
+            outputs=outputs,
         )
         (partial / "manifest.json").write_text(
             json.dumps(manifest, indent=2, sort_keys=False) + "\n"
         )
-        for path in partial.iterdir():
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
-        fsync_dir(partial)
+        _fsync_tree(partial)
         if record is not None:
             record.prepare(release_id, final)
         os.rename(partial, final)

@@ -7,7 +7,9 @@ for the newest release of the same flow and period that is not withdrawn
 
 * if the run would write the same files under the same profile (``revisions.same_as``),
   nothing is written and the result points to that release (``identical_to``);
-* otherwise the release is written (``pipeline.release.writer``) with its population record
+* otherwise the release is written (``pipeline.release.writer``), with its reader files (EES
+  open data and the spreadsheet, from the same published tables; the places they name come
+  from the store's schools lookup, ``pipeline.release.places``) with its population record
   and ledger entry committed in one transaction (``pipeline.ledger.record``), so all three
   become visible together; if an earlier release of the period exists, it is a revision:
   ``revises`` in its manifest and ledger entry, and a line in its reader's note.
@@ -24,6 +26,9 @@ from disclosure import Profile
 from pipeline.ledger.read import latest_release
 from pipeline.ledger.record import LedgerRecord
 from pipeline.ledger.revisions import same_as, with_revision_line
+from pipeline.release.context import ReleaseContext, profile_rules
+from pipeline.release.outputs import ReaderFiles
+from pipeline.release.places import places_of
 from pipeline.release.tables import input_digests
 from pipeline.release.writer import file_digests, refuse_unaudited, write_release
 from pipeline.releases.ledger import ledger_entry
@@ -58,9 +63,20 @@ def publish(
     tables = steps.release_tables(counted, protected, profile)
     refuse_unaudited(tables, protected.audit)
     documents = steps.documents(con, counted, profile)
+    reader = ReaderFiles.build(
+        tables,
+        ReleaseContext(
+            title=spec.title,
+            reference_date=counted.reference_date,
+            symbol=profile.symbol,
+            places=places_of(con),
+            about=spec.population,
+            rules=profile_rules(profile),
+        ),
+    )
     earlier = latest_release(con, spec.name, counted.period)
     if earlier is not None:
-        again = file_digests(tables, with_revision_line(documents, earlier.revises))
+        again = file_digests(tables, with_revision_line(documents, earlier.revises), reader)
         if same_as(earlier, again, profile):
             return Published(
                 earlier.release_dir, earlier.release_id, identical_to=earlier.release_id
@@ -83,5 +99,6 @@ def publish(
         documents=with_revision_line(documents, revises),
         record=record,
         revises=revises,
+        reader=reader,
     )
     return Published(folder, folder.name, revises=revises)

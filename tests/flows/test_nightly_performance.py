@@ -22,6 +22,7 @@ from pipeline.store import open_store
 from pipeline.synthetic import SyntheticBorough
 from pipeline.synthetic.history import generate_history, write_history
 from schema.errors import BatchRejected, PupilstatsError
+from tests.pipeline.release.reader_checks import check_open_data, check_spreadsheet
 
 INPUTS = ("schools", "census", "consent", "ks2", "ks4", "absence")
 YEARS = ["2023/24", "2024/25", "2025/26"]
@@ -106,6 +107,23 @@ def test_release_is_audited_with_three_years_and_no_small_counts(
 
     summary = Artifact.get("nightly-performance-summary")
     assert summary is not None and release.name in str(summary.data)
+
+
+def test_open_data_and_spreadsheet_hold_exactly_the_published_cells(
+    run: tuple[RunResult, Path],
+) -> None:
+    """Every EES file passes the standard's column rules and every figure of the EES files
+    and of the spreadsheet is the release CSV's (tests/pipeline/release/reader_checks.py)."""
+    release = run[0].release
+    assert check_open_data(release) > 10_000
+    assert check_spreadsheet(release) > 10_000
+    manifest = manifest_of(release)
+    for table in manifest["tables"]:
+        columns = {c["column"]: c for c in table["columns"]}
+        assert set(columns) == {d["column"] for d in table["dimensions"]} | {"pupils"} | {
+            d["column"] for d in table["derived"]
+        }
+        assert all(c["title"] for c in columns.values()) and table["description"]
 
 
 def test_percentages_and_means_follow_the_published_counts(run: tuple[RunResult, Path]) -> None:

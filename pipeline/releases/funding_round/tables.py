@@ -28,6 +28,7 @@ import polars as pl
 
 from disclosure import Dimension, Profile, Table
 from pipeline.consent import opt_out_summary
+from pipeline.release.describe import ColumnText
 from pipeline.releases.funding_round.population import funding_population
 from pipeline.releases.spec import Counted, Options
 from schema import codes
@@ -39,30 +40,144 @@ CATEGORY_TOTAL = "Total"
 
 @dataclass(frozen=True)
 class FundingFactor:
-    """One funding table: the pupil characteristic it counts and its categories."""
+    """One funding table: the pupil characteristic it counts, its categories, the table's
+    title and what the characteristic and each of its codes mean, for readers."""
 
     table: str
     column: str
     categories: tuple[str, ...]
     description: str
+    """The table's title."""
+    column_text: ColumnText
+
+
+def _idaci_meaning(band: str, lower: float, upper: float) -> str:
+    funded = "not funded (the remainder)" if band == "G" else "funded"
+    top = "1.00 inclusive" if band == "A" else f"below {upper:.2f}"
+    return f"IDACI score {lower:.2f} to {top}; {funded}"
 
 
 FUNDING_FACTORS: tuple[FundingFactor, ...] = (
-    FundingFactor("funding_key_stage", "key_stage", ("R-6", "KS3", "KS4"), "Pupils by key stage"),
-    FundingFactor("funding_fsm", "fsm", ("Y", "N"), "Pupils eligible for free school meals"),
     FundingFactor(
-        "funding_fsm6", "fsm6", ("Y", "N"), "Pupils eligible for FSM in the last 6 years"
+        "funding_key_stage",
+        "key_stage",
+        ("R-6", "KS3", "KS4"),
+        "Pupils by key stage",
+        ColumnText(
+            "Key stage (NFF basic entitlement phase)",
+            "The National Funding Formula's basic entitlement phase of the pupil's NC year. "
+            "Years 12-13 (KS5) are not funded by the schools block and not counted.",
+            {
+                "R-6": "Reception to Year 6 (primary)",
+                "KS3": "Years 7 to 9",
+                "KS4": "Years 10 and 11",
+                "Total": "All funded pupils (Reception to Year 11)",
+            },
+        ),
     ),
     FundingFactor(
-        "funding_eal", "eal", ("Y", "N"), "Pupils with English as an additional language"
+        "funding_fsm",
+        "fsm",
+        ("Y", "N"),
+        "Pupils eligible for free school meals",
+        ColumnText(
+            "Free school meals (FSM)",
+            "Whether the pupil was recorded as eligible for free school meals on census day.",
+            {"Y": "Eligible for FSM", "N": "Not eligible for FSM", "Total": "All pupils"},
+        ),
     ),
-    FundingFactor("funding_sen", "sen_provision", codes.SEN_PROVISION, "Pupils by SEN provision"),
+    FundingFactor(
+        "funding_fsm6",
+        "fsm6",
+        ("Y", "N"),
+        "Pupils eligible for FSM in the last 6 years",
+        ColumnText(
+            "FSM at any census in the last six years (Ever-6)",
+            "Whether the pupil was eligible for free school meals at any census in the last "
+            "six years.",
+            {
+                "Y": "Eligible at some census in the last six years",
+                "N": "Not eligible at any census in the last six years",
+                "Total": "All pupils",
+            },
+        ),
+    ),
+    FundingFactor(
+        "funding_eal",
+        "eal",
+        ("Y", "N"),
+        "Pupils with English as an additional language",
+        ColumnText(
+            "English as an additional language (EAL)",
+            "Whether the pupil's first language is recorded as, or believed to be, other than "
+            "English (census codes OTH, OTB). The census does not record when a pupil entered "
+            "the English school system, so this is all EAL pupils, not the NFF's EAL3.",
+            {
+                "Y": "First language other than English",
+                "N": "First language English, or not obtained",
+                "Total": "All pupils",
+            },
+        ),
+    ),
+    FundingFactor(
+        "funding_sen",
+        "sen_provision",
+        codes.SEN_PROVISION,
+        "Pupils by SEN provision",
+        ColumnText(
+            "Special educational needs (SEN) provision",
+            "The pupil's SEN provision on the census.",
+            {
+                "N": "No special educational provision",
+                "K": "SEN support",
+                "E": "Education, health and care (EHC) plan",
+                "Total": "All pupils",
+            },
+        ),
+    ),
     FundingFactor(
         "funding_idaci",
         "idaci_band",
         tuple(b for b, _, _ in codes.IDACI_BANDS),
         "Pupils by IDACI band",
+        ColumnText(
+            "IDACI band (NFF 2025-26)",
+            "The National Funding Formula band of the IDACI score of the pupil's home LSOA. "
+            "Bands A-F attract deprivation funding; G, the remainder, does not.",
+            {
+                **{b: _idaci_meaning(b, lo, hi) for b, lo, hi in codes.IDACI_BANDS},
+                "Total": "All pupils",
+            },
+        ),
     ),
+)
+
+SCHOOL_TEXT = ColumnText(
+    "School, phase or local authority",
+    "Total: the local authority (every funded pupil); primary, secondary, special: every "
+    "school of that phase; any other code is one school's LAESTAB (LA number and 4-digit "
+    "establishment number; its name and URN are in the open-data files and the spreadsheet).",
+    {
+        "Total": "The local authority as a whole",
+        "primary": "All primary schools",
+        "secondary": "All secondary schools",
+        "special": "All special schools",
+    },
+)
+PHASE_TEXT = ColumnText(
+    "School phase",
+    "The phase of the school (Total: all schools of the local authority).",
+    {
+        "Total": "All schools",
+        "primary": "Primary",
+        "secondary": "Secondary",
+        "special": "Special",
+    },
+)
+PUPILS_TEXT = ColumnText(
+    "Number of pupils",
+    "Funded pupils on roll on census day (NC years R to 11, single or main registration), "
+    "pupils with a research opt-out left out.",
 )
 
 

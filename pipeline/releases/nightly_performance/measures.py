@@ -21,8 +21,10 @@ its means are published beside the cohort (see ``pipeline.releases.nightly_perfo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from pipeline.release.describe import ColumnText
 from schema import codes
 
 TOTAL = "Total"
@@ -60,6 +62,10 @@ class Family:
     means_title: str
     unit: str
     means: tuple[MeanSpec, ...]
+    met: str = ""
+    """What ``met`` means for this family, in words (``not_met`` is the rest of the cohort)."""
+    cohort: str = ""
+    """Who is in the cohort, in words."""
 
 
 KS2 = Family(
@@ -73,6 +79,9 @@ KS2 = Family(
         MeanSpec("average_reading_score", "reading_score", "Average reading scaled score (80-120)"),
         MeanSpec("average_maths_score", "maths_score", "Average maths scaled score (80-120)"),
     ),
+    met="reached the expected standard in reading, writing and maths (both scaled scores 100 "
+    "or more and writing teacher-assessed EXS or GDS)",
+    cohort="pupils with a KS2 result that year",
 )
 
 KS4 = Family(
@@ -86,6 +95,8 @@ KS4 = Family(
         MeanSpec("average_attainment8", "attainment8", "Average Attainment 8 score (0-90)"),
         MeanSpec("average_progress8", "progress8", "Average Progress 8 score", decimals=2),
     ),
+    met="grade 5 or above in both English and maths",
+    cohort="pupils with a KS4 result that year",
 )
 
 ABSENCE = Family(
@@ -105,6 +116,8 @@ ABSENCE = Family(
             kind="rate",
         ),
     ),
+    met="persistently absent: missed 10% or more of possible sessions",
+    cohort="enrolments with at least one possible session that year",
 )
 
 FAMILIES: tuple[Family, ...] = (KS2, KS4, ABSENCE)
@@ -120,16 +133,78 @@ class Breakdown:
     codes: tuple[str, ...]
     by_school: bool
     title: str
+    text: ColumnText = field(default_factory=lambda: ColumnText(""))
+    """The breakdown column's title and the meaning of its codes, for readers."""
 
 
 ETHNIC_GROUPS: tuple[str, ...] = tuple(dict.fromkeys(codes.ETHNICITY_MAJOR_GROUP.values()))
 
+
+def _with_total(values: Mapping[str, str], total: str = "All pupils") -> dict[str, str]:
+    return {**values, TOTAL: total}
+
+
 BREAKDOWNS: tuple[Breakdown, ...] = (
-    Breakdown("sex", codes.SEX, True, "by sex"),
-    Breakdown("disadvantaged", ("Y", "N"), True, "by disadvantage (FSM at any census in 6 years)"),
-    Breakdown("sen_provision", codes.SEN_PROVISION, False, "by SEN provision"),
-    Breakdown("eal", ("Y", "N"), False, "by English as an additional language"),
-    Breakdown("ethnic_group", ETHNIC_GROUPS, False, "by major ethnic group"),
+    Breakdown(
+        "sex",
+        codes.SEX,
+        True,
+        "by sex",
+        ColumnText(
+            "Sex", "Sex as recorded on the census.", _with_total({"M": "Male", "F": "Female"})
+        ),
+    ),
+    Breakdown(
+        "disadvantaged",
+        ("Y", "N"),
+        True,
+        "by disadvantage (FSM at any census in 6 years)",
+        ColumnText(
+            "Disadvantaged",
+            "Eligible for free school meals at any census in the last six years.",
+            _with_total({"Y": "Disadvantaged", "N": "Not disadvantaged"}),
+        ),
+    ),
+    Breakdown(
+        "sen_provision",
+        codes.SEN_PROVISION,
+        False,
+        "by SEN provision",
+        ColumnText(
+            "Special educational needs (SEN) provision",
+            "The pupil's SEN provision on the autumn census.",
+            _with_total(
+                {
+                    "N": "No special educational provision",
+                    "K": "SEN support",
+                    "E": "Education, health and care (EHC) plan",
+                }
+            ),
+        ),
+    ),
+    Breakdown(
+        "eal",
+        ("Y", "N"),
+        False,
+        "by English as an additional language",
+        ColumnText(
+            "English as an additional language (EAL)",
+            "First language recorded as, or believed to be, other than English.",
+            _with_total({"Y": "First language other than English", "N": "English or not known"}),
+        ),
+    ),
+    Breakdown(
+        "ethnic_group",
+        ETHNIC_GROUPS,
+        False,
+        "by major ethnic group",
+        ColumnText(
+            "Major ethnic group",
+            "The major group of the pupil's ethnicity as recorded on the census "
+            "(Unclassified: refused or not obtained).",
+            _with_total({}),
+        ),
+    ),
 )
 """Sex and disadvantage are published by school (as DfE performance tables break schools
 down); SEN provision, EAL and ethnic group for the local authority only. By school they

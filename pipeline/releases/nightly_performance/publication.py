@@ -21,6 +21,8 @@ from typing import Any
 import polars as pl
 
 from disclosure import Dimension, Profile
+from pipeline.release.describe import ACADEMIC_YEAR as ACADEMIC_YEAR_PERIOD
+from pipeline.release.describe import SCHOOL_LEVEL, ColumnText, Geography, Period
 from pipeline.release.published import CellSource, DerivedColumn, ReleaseTable
 from pipeline.release.rates import prevalence_derived_columns, with_prevalence
 from pipeline.releases.nightly_performance.means import published_means
@@ -46,6 +48,41 @@ from pipeline.releases.nightly_performance.tables import (
 from pipeline.releases.spec import Counted, Protected
 
 SUMMED = ("cells", "primary", "secondary")
+PERIOD = Period(ACADEMIC_YEAR_PERIOD, column=ACADEMIC_YEAR)
+GEOGRAPHY = Geography(SCHOOL, SCHOOL_LEVEL)
+YEAR_TEXT = ColumnText(
+    "Academic year",
+    "The academic year of the results (its autumn census): each year's cohort is different "
+    "pupils, so years are never summed.",
+)
+SCHOOL_TEXT = ColumnText(
+    "School or local authority",
+    "Total: the local authority as a whole; any other code is one school's LAESTAB (its name "
+    "and URN are in schools.csv, the open-data files and the spreadsheet).",
+    {TOTAL: "The local authority as a whole"},
+)
+
+
+def column_words(family: Family, breakdown: Breakdown, means: bool) -> dict[str, ColumnText]:
+    """The words for the columns of a family's table by ``breakdown`` (counts or means)."""
+    words = {ACADEMIC_YEAR: YEAR_TEXT, SCHOOL: SCHOOL_TEXT, breakdown.name: breakdown.text}
+    if means:
+        words[COHORT_COLUMN] = ColumnText(
+            f"Number of {family.unit} (cohort)",
+            f"The published cohort: {family.cohort}; the means beside it are over them.",
+        )
+        for mean in family.means:
+            words[mean.column] = ColumnText(mean.description, f"{mean.description}.")
+        return words
+    words[OUTCOME] = ColumnText(
+        "Outcome",
+        f"met: {family.met}; not_met: the rest of the cohort; Total: the cohort ({family.cohort}).",
+        {"met": family.met, "not_met": "did not", TOTAL: f"The cohort: {family.cohort}"},
+    )
+    words[COHORT_COLUMN] = ColumnText(
+        f"Number of {family.unit}", f"Number of {family.unit} with the outcome of the row."
+    )
+    return words
 
 
 def year_dimension(years: Sequence[str]) -> Dimension:
@@ -136,6 +173,15 @@ def count_release_table(
             CellSource(p.table_for(breakdown).name, {ACADEMIC_YEAR: p.academic_year})
             for p in populations
         ),
+        title=f"{family.outcome_title}, {breakdown.title}",
+        description=(
+            f"Number and percentage of {family.cohort} who {family.met}, "
+            f"{breakdown.title}, {'by school and ' if breakdown.by_school else 'for '}the local "
+            "authority, with 95% confidence intervals; one row set per academic year."
+        ),
+        column_text=column_words(family, breakdown, means=False),
+        period=PERIOD,
+        geography=GEOGRAPHY,
     )
 
 
@@ -193,6 +239,15 @@ def means_release_table(
             )
             for p in populations
         ),
+        title=f"{family.means_title}, {breakdown.title}",
+        description=(
+            f"The cohort ({family.cohort}) and its averages, {breakdown.title}, "
+            f"{'by school and ' if breakdown.by_school else 'for '}the local authority; one "
+            "row set per academic year."
+        ),
+        column_text=column_words(family, breakdown, means=True),
+        period=PERIOD,
+        geography=GEOGRAPHY,
     )
 
 
