@@ -13,6 +13,7 @@ from pipeline.load.commit import LoadReport
 from pipeline.load.inputs import commit_inputs, stage_inputs
 from pipeline.settings import DEFAULT_SYNTHETIC_DIR, Settings
 from pipeline.store import open_store
+from pipeline.store.errors import STORE_FAILURES, store_failure
 from schema.errors import PupilstatsError
 
 
@@ -68,4 +69,6 @@ def load(
             reports = commit_inputs(con, [s.input for s in staged])
     except PupilstatsError as error:
         raise fail(error) from None
+    except STORE_FAILURES as error:
+        raise fail(store_failure(settings.db_path, error)) from None
     print_loads(reports)

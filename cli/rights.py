@@ -44,7 +44,8 @@ from pipeline.rights.subject_access import write_sar_bundle
 from pipeline.rights.yss import write_yss_extract
 from pipeline.settings import Settings
 from pipeline.store import open_store
-from pipeline.store.rewrite import rewrite_store
+from pipeline.store.errors import STORE_FAILURES, store_failure
+from pipeline.store.rewrite import Rewritten, rewrite_store
 from pipeline.store.store_file import check_store_file
 from schema import codes
 from schema.errors import PupilstatsError
@@ -81,11 +82,15 @@ def optional_date(option: str, value: str | None, default: date) -> date:
 @contextmanager
 def store(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The store ``--db`` names, opened owner-only; a file that is not a store (a CSV) is
-    refused in one line before it is opened or its permissions touched."""
+    refused in one line before it is opened or its permissions touched; a failure of the
+    store itself (disk full, a lock another process holds) is one line naming it."""
     path = Settings.from_env(db=db).db_path
     run(lambda: check_store_file(path))
-    with open_store(path) as con:
-        yield con
+    try:
+        with open_store(path) as con:
+            yield con
+    except STORE_FAILURES as error:
+        raise fail(store_failure(path, error)) from None
 
 
 def run(action: Callable[[], T]) -> T:
@@ -234,6 +239,21 @@ def correct(
     console.print(f"corrected {table}.{field} in {changed} row(s)", highlight=False)
 
 
+def rewrite_after(db_path: Path, done: str) -> Rewritten:
+    """Rewrite the store after deleting (``pipeline.store.rewrite``); if that cannot be done
+    now, say in one line that the deletion stands and how to finish."""
+    try:
+        return rewrite_store(db_path)
+    except (PupilstatsError, *STORE_FAILURES) as error:
+        cause = store_failure(db_path, error) if isinstance(error, STORE_FAILURES) else error
+        raise fail(
+            PupilstatsError(
+                f"{done}, but the store could not be rewritten now ({cause}): run the command "
+                "again when nothing else has the store open, so no copy stays in its free space"
+            )
+        ) from None
+
+
 @app.command("erase")
 def erase(
     upn: UpnArgument,
@@ -255,7 +275,7 @@ def erase(
     with store(db) as con:
         identities = identities_of(con, pupil)
         deleted = run(lambda: erase_pupil(con, pupil, reason))
-    rewritten = run(lambda: rewrite_store(settings.db_path))
+    rewritten = rewrite_after(settings.db_path, "the erasure is done")
     for name, count in sorted(deleted.items()):
         console.print(f"{name:>24}  {count} row(s) deleted", highlight=False)
     if not deleted:
@@ -305,7 +325,7 @@ def retention(
     with store(db) as con:
         counts = run(lambda: apply_retention(con, schedule, when, apply=apply))
     if apply and any(c.rows for c in counts):
-        run(lambda: rewrite_store(Settings.from_env(db=db).db_path))
+        rewrite_after(Settings.from_env(db=db).db_path, "the rows are deleted")
     verb = "deleted" if apply else "past their date (dry run, nothing deleted)"
     for c in counts:
         console.print(f"{c.table:>24}  {c.rule:<20} {c.rows} row(s) {verb}", highlight=False)

@@ -25,6 +25,7 @@ from expectations.outcome import ValidationOutcome
 from expectations.run import validate
 from pipeline.load.check import FileCheck, batch_reasons, reason_code
 from pipeline.load.staging import StagedFile, insert_quarantine, quarantine_frame, staging_table
+from pipeline.store.transaction import rollback_quietly
 from schema.errors import BatchRejected, PupilstatsError
 from schema.inputs import INPUTS, LINE, InputSchema
 
@@ -250,6 +251,6 @@ def commit_staged(
         report = write_checked(con, checked)
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return report

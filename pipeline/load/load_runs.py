@@ -13,13 +13,13 @@ the next load starts by dropping what the killed one staged.
 from __future__ import annotations
 
 import uuid
-from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from pipeline.store.catalog import quote
+from pipeline.store.transaction import rollback_quietly
 from schema.errors import PupilstatsError
 
 LOAD_RUNS_DDL = """
@@ -85,7 +85,7 @@ def begin_load(con: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> str:
         )
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return run_id
 
@@ -103,16 +103,14 @@ def finish_load(con: duckdb.DuckDBPyConnection, outcome: str) -> None:
 def abandon_load(con: duckdb.DuckDBPyConnection, outcome: str) -> None:
     """After a load stopped: roll back whatever it had open, drop its staging and mark it
     ``outcome``, in one transaction. Never raises over the error that stopped the load."""
-    with suppress(duckdb.Error):  # no transaction was open
-        con.execute("ROLLBACK")
+    rollback_quietly(con)  # if the load left one open
     try:
         con.execute("BEGIN TRANSACTION")
         drop_staging(con)
         finish_load(con, outcome)
         con.execute("COMMIT")
     except duckdb.Error:
-        with suppress(duckdb.Error):
-            con.execute("ROLLBACK")
+        rollback_quietly(con)
 
 
 def unfinished_load(con: duckdb.DuckDBPyConnection) -> tuple[str, datetime] | None:

@@ -18,6 +18,7 @@ import polars as pl
 from pipeline.load.parse import parse_rows
 from pipeline.load.reader import read_rows
 from pipeline.store.tables import duckdb_type
+from pipeline.store.transaction import rollback_quietly
 from schema.inputs import INPUTS, LINE, InputSchema
 
 STAGED_FILES_DDL = """
@@ -163,7 +164,7 @@ def stage_file(
         )
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return StagedFile(
         input=schema.name,

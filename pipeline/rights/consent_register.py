@@ -30,6 +30,7 @@ from pipeline.rights.restriction import (
     restriction_counts,
 )
 from pipeline.store.pupil_keys import pupil_key, store_key
+from pipeline.store.transaction import rollback_quietly
 from schema import codes
 from schema.errors import PupilstatsError
 
@@ -164,7 +165,7 @@ def record_instruction(con: duckdb.DuckDBPyConnection, instruction: Instruction)
         )
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return instruction_id
 
@@ -243,7 +244,7 @@ def withdraw_instructions(con: duckdb.DuckDBPyConnection, withdrawal: Withdrawal
         )
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return ids
 

@@ -22,6 +22,7 @@ import duckdb
 
 from pipeline.rights.audit_log import AuditEntry, checked_reason, log_actions
 from pipeline.store.pupil_keys import pupil_key, store_key
+from pipeline.store.transaction import rollback_quietly
 from pipeline.store.upkeep import delete_rows_held_on, record_correction
 from schema.errors import PupilstatsError
 from schema.inputs import INPUTS, InputSchema
@@ -97,7 +98,7 @@ def correct_field(
         )
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return int(changed)
 
@@ -122,6 +123,6 @@ def erase_pupil(con: duckdb.DuckDBPyConnection, upn: str, reason: str) -> dict[s
         log_actions(con, entries)
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return deleted

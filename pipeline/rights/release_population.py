@@ -30,6 +30,7 @@ import polars as pl
 from pipeline.rights.audit_log import now_utc
 from pipeline.store.ledger_tables import forget_ledger_entry
 from pipeline.store.pupil_keys import pupil_keys, store_key
+from pipeline.store.transaction import rollback_quietly
 
 COUNTED = "counted"
 EXCLUDED = "excluded_opt_out"
@@ -53,7 +54,7 @@ class PopulationRecord:
             self.insert(release_id, release_dir)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            rollback_quietly(self.con)
             raise
 
     def insert(self, release_id: str, release_dir: Path) -> None:
@@ -123,7 +124,7 @@ def resolve_pending_releases(con: duckdb.DuckDBPyConnection) -> dict[str, list[s
                 _forget(con, release_id)
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                rollback_quietly(con)
                 raise
             settled["forgotten"].append(release_id)
     return settled

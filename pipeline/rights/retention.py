@@ -28,6 +28,7 @@ from pipeline.rights.restriction import birthday
 from pipeline.store.catalog import held_on_any_sql, quote, stored_tables
 from pipeline.store.ledger_tables import LEDGER_TABLES
 from pipeline.store.pupil_keys import pupil_keys, store_key
+from pipeline.store.transaction import rollback_quietly
 from pipeline.store.upkeep import AUDIT_LOG_TABLE
 from schema.errors import PupilstatsError
 
@@ -219,7 +220,7 @@ def retention_plan(
     try:
         return _delete_past_date(con, schedule, as_of)
     finally:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
 
 
 def _log_run(
@@ -265,6 +266,6 @@ def apply_retention(
         )
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return counts

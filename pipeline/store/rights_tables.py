@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import duckdb
 
+from pipeline.store.transaction import rollback_quietly
+
 _INSTRUCTION_KEY = "md5(concat_ws('|', {p}upn, {p}consent_type, {p}recorded_on, {p}source_ref))"
 
 
@@ -268,6 +270,6 @@ def absorb_delivered_register(con: duckdb.DuckDBPyConnection) -> int:
         con.execute(ABSORB_DELIVERED_WITHDRAWALS)
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return int(added)

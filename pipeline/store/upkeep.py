@@ -22,6 +22,7 @@ import polars as pl
 from pipeline.store.catalog import UPN_COLUMN, held_on_any_sql, stored_tables
 from pipeline.store.pupil_keys import pupil_keys, store_key
 from pipeline.store.rights_tables import absorb_delivered_register
+from pipeline.store.transaction import rollback_quietly
 from schema.inputs import INPUTS, InputSchema
 from schema.values import parsed_value
 
@@ -93,7 +94,7 @@ def reapply_erasures(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         deleted = delete_rows_held_on(con, upns, [by_upn[u] for u in upns])
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return deleted
 
