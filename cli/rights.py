@@ -332,6 +332,11 @@ def retention(
     console.print(f"{sum(c.rows for c in counts)} row(s) {verb} as of {when}", highlight=False)
 
 
+def interactive() -> bool:
+    """Whether there is someone at a terminal to answer a question."""
+    return sys.stdin.isatty()
+
+
 def confirm_large_retention(db: Path | None, schedule: RetentionSchedule, when: date) -> None:
     """Count what an --apply would delete (nothing is written) and, above the schedule's
     share, ask; without a terminal to ask on, stop in one line naming --yes."""
@@ -346,7 +351,7 @@ def confirm_large_retention(db: Path | None, schedule: RetentionSchedule, when: 
         f"retention as of {when} would delete {rows:,} of {total:,} rows ({share:.0%}), more "
         f"than the {schedule.confirm_above_share:.0%} that needs confirmation"
     )
-    if not sys.stdin.isatty():
+    if not interactive():
         raise fail(PupilstatsError(f"{what}: nothing deleted; run again with --yes to delete"))
     if not typer.confirm(f"{what}. Delete them?"):
         console.print("nothing deleted")

@@ -8,10 +8,12 @@ import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from rights_store import Pupil, insert_pupils, make_upn
 from test_rights_retention_safety import row_counts
 from typer.testing import CliRunner
 
+import cli.rights
 from cli import app
 from pipeline.rights.retention import RetentionCount, load_schedule, share_deleted
 from pipeline.store import open_store
@@ -63,3 +65,19 @@ def test_a_small_share_goes_ahead_without_asking(store_path: Path) -> None:
     assert code == 0 and lines[-1] == f"1 row(s) deleted as of {AS_OF}", lines
     code, lines = retention(store_path, "--apply")
     assert code == 0 and lines[-1] == f"0 row(s) deleted as of {AS_OF}"
+
+
+def test_at_a_terminal_it_asks_and_no_deletes_nothing(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(store_path) as con:
+        insert_pupils(con, OLD + YOUNG[:5])
+    before = row_counts(store_path)
+    monkeypatch.setattr(cli.rights, "interactive", lambda: True)
+    db = ["--as-of", AS_OF.isoformat(), "--db", str(store_path)]
+    refused = CliRunner().invoke(app, ["retention", "--apply", *db], input="n\n")
+    assert refused.exit_code == 1 and "Delete them?" in refused.output
+    assert refused.output.strip().endswith("nothing deleted")
+    assert row_counts(store_path) == before
+    agreed = CliRunner().invoke(app, ["retention", "--apply", *db], input="y\n")
+    assert agreed.exit_code == 0 and f"3 row(s) deleted as of {AS_OF}" in agreed.output
