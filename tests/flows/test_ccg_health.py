@@ -29,6 +29,7 @@ from scipy.optimize import linprog
 from typer.testing import CliRunner
 
 from pipeline.synthetic import generate_borough, write_borough
+from tests.pipeline.release.reader_checks import check_open_data, check_spreadsheet
 
 ACADEMIC_YEAR = "2025/26"
 SYMBOL = "*"
@@ -101,6 +102,20 @@ def test_the_release_is_written_with_manifest_note_and_artifacts(run: Run) -> No
     suppression = Artifact.get("ccg-health-suppression")
     assert suppression is not None and "health_ward" in str(suppression.data)
     assert Artifact.get("validation-summary") is not None
+
+
+def test_open_data_and_spreadsheet_hold_exactly_the_published_cells(run: Run) -> None:
+    """EES files by the standard's column rules (wards as the Ward level, named), the
+    spreadsheet read back, every figure the release CSV's; every table and column titled."""
+    release = run.release
+    assert check_open_data(release) > 1_000
+    assert check_spreadsheet(release) > 1_000
+    ward = (release / "open-data" / "health_ward.csv").read_text()
+    assert ",Ward," in ward and "ward_name" in ward.splitlines()[0]
+    manifest = json.loads((release / "manifest.json").read_text())
+    for table in manifest["tables"]:
+        assert table["title"] and table["description"]
+        assert all(c["title"] for c in table["columns"])
 
 
 def test_every_published_count_is_zero_or_a_multiple_of_five(run: Run) -> None:

@@ -26,7 +26,8 @@ from dataclasses import replace
 import polars as pl
 
 from disclosure import Profile, Protection, Table
-from pipeline.health.classification import ALL_CHILDREN
+from pipeline.health.classification import ALL_CHILDREN, CATEGORY_LABELS
+from pipeline.release.describe import WARD_LEVEL, ColumnText, Geography
 from pipeline.release.published import ReleaseTable
 from pipeline.release.rates import (
     CI_LOWER,
@@ -38,7 +39,8 @@ from pipeline.release.rates import (
 )
 from pipeline.release.tables import release_tables as published_tables
 from pipeline.releases.ccg_health.labels import LabelColumn, with_label
-from pipeline.releases.ccg_health.layout import split_categories
+from pipeline.releases.ccg_health.layout import COMBINED_SUFFIX, split_categories
+from pipeline.releases.ccg_health.tables import TABLE_DESCRIPTIONS
 from pipeline.releases.ccg_health.wards import TOTAL_NAME, UNNAMED, WARD_NAME, ward_names
 from pipeline.releases.spec import Counted, Protected
 
@@ -49,6 +51,61 @@ WARD = "ward"
 WARD_LABEL = LabelColumn(
     WARD_NAME, WARD, "the ward's name (data/lookups/wards.csv); x: not in the lookup"
 )
+
+
+COLUMN_TEXT: Mapping[str, ColumnText] = {
+    "school_year": ColumnText(
+        "School year",
+        "The NCMP school year the child was measured in.",
+        {"R": "Reception", "6": "Year 6", "Total": "Reception and Year 6"},
+    ),
+    "sex": ColumnText("Sex", "Sex as recorded.", {"F": "Female", "M": "Male", "Total": "All"}),
+    CATEGORY: ColumnText(
+        "Weight category (UK90 BMI centile, NCMP)",
+        "The child's BMI category against the UK90 reference for exact age and sex.",
+        {code: label[0].upper() + label[1:] for code, label in CATEGORY_LABELS.items()},
+    ),
+    MEASURE: ColumnText(
+        "Number of children",
+        "Children measured and classified, rounded to the nearest 5 under NHS England's "
+        "rule (1-7 suppressed).",
+    ),
+    WARD: ColumnText("Ward (ONS code)", "The child's home ward.", {"Total": "All wards"}),
+    WARD_NAME: ColumnText("Ward name", "The ward's name."),
+    "idaci_quintile": ColumnText(
+        "IDACI quintile within the borough",
+        "The IDACI quintile of the child's home LSOA among the borough's LSOAs.",
+        {"Q1": "Most deprived fifth", "Q5": "Least deprived fifth", "Total": "All"},
+    ),
+    "ethnic_group": ColumnText("Major ethnic group", "The child's major ethnic group."),
+    "school": ColumnText(
+        "School (LAESTAB)", "The school the child was measured at.", {"Total": "All schools"}
+    ),
+}
+"""The words for every column the health tables have, for readers."""
+
+
+def described(table: ReleaseTable) -> ReleaseTable:
+    """``table`` with its title, description, column words and (wards) geography."""
+    base = table.name.removesuffix(COMBINED_SUFFIX)
+    combined = table.name.endswith(COMBINED_SUFFIX)
+    where = TABLE_DESCRIPTIONS.get(base, "")
+    kind = (
+        "combined categories (living with obesity; overweight or living with obesity)"
+        if combined
+        else "mutually exclusive weight categories, adding up to all children measured"
+    )
+    return replace(
+        table,
+        title=f"Child weight (NCMP), {where}: {kind}",
+        description=(
+            "Children measured in Reception and Year 6 by school year, sex and weight "
+            f"category, {where}, with the percentage of all children measured and its 95% "
+            "confidence interval."
+        ),
+        column_text={c: t for c, t in COLUMN_TEXT.items() if c in table.columns},
+        geography=Geography(WARD, WARD_LEVEL) if WARD in table.columns else None,
+    )
 
 
 def health_release_tables(
@@ -82,7 +139,7 @@ def health_release_tables(
         for part in split_categories(whole, statuses):
             if WARD in dims:
                 part = with_label(part, WARD_LABEL, names, UNNAMED)
-            published.append(part)
+            published.append(described(part))
     return published
 
 
