@@ -134,9 +134,10 @@ def test_changing_an_opted_out_pupil_changes_no_byte(
     )
     first = release_a
     second = run_release(dataclasses.replace(borough, census=changed), tmp_path / "b")
-    names = sorted(p.name for p in first.glob("*.csv"))
-    assert names and names == sorted(p.name for p in second.glob("*.csv"))
-    for name in names:
+    names = sorted(str(p.relative_to(first)) for p in first.rglob("*.csv"))
+    assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*.csv"))
+    assert [n for n in names if n.startswith("open-data/")], "the EES files are compared too"
+    for name in [*names, "release.xlsx"]:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
