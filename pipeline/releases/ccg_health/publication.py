@@ -67,8 +67,8 @@ COLUMN_TEXT: Mapping[str, ColumnText] = {
     ),
     MEASURE: ColumnText(
         "Number of children",
-        "Children measured and classified, rounded to the nearest 5 under NHS England's "
-        "rule (1-7 suppressed).",
+        "Children measured and classified, as published under the release's profile (by "
+        "default NHS England's rule: 1-7 suppressed, the rest rounded to the nearest 5).",
     ),
     WARD: ColumnText("Ward (ONS code)", "The child's home ward.", {"Total": "All wards"}),
     WARD_NAME: ColumnText("Ward name", "The ward's name."),
