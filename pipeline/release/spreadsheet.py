@@ -158,6 +158,27 @@ def _notes(tables: Sequence[ReleaseTable], context: ReleaseContext) -> dict[str,
     return notes
 
 
+def decimal_formats(table: ReleaseTable) -> list[dict[str, object]]:
+    """gptables column formats showing each decimal figure column with as many decimals as
+    it is published with (``76.0`` stays ``76.0``, not ``76``)."""
+    headings = dict(zip(table.columns, _headings(table), strict=True))
+    formats: list[dict[str, object]] = []
+    for column in [table.measure, *(c.column for c in table.derived)]:
+        texts = table.cells[column].cast(str).to_list()
+        decimals = max((len(t.partition(".")[2]) for t in texts if _DECIMAL.match(t)), default=0)
+        if decimals:
+            formats.append(
+                {
+                    "column": {
+                        "columns": [headings[column]],
+                        "format": {"num_format": "0." + "0" * decimals},
+                        "include_names": False,
+                    }
+                }
+            )
+    return formats
+
+
 def _gptable(table: ReleaseTable, context: ReleaseContext, notes: dict[str, str]) -> object:
     references = ["population", "symbols"] + [
         f"codes_{c}" for c in table.columns if f"codes_{c}" in notes
@@ -178,6 +199,7 @@ def _gptable(table: ReleaseTable, context: ReleaseContext, notes: dict[str, str]
         source=f"{context.places.la.la_name}: {context.title}",
         instructions="This worksheet contains one table. Some cells refer to notes.",
         index_columns={},
+        additional_formatting=decimal_formats(table),
     )
 
 
