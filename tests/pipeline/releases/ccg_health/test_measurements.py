@@ -48,7 +48,7 @@ def test_an_opt_out_recorded_after_the_census_but_before_the_reference_date_excl
         when = before.census_date + timedelta(days=30)
         record_instruction(
             con,
-            Instruction(upn, "research_opt_out", "parent", when, when, "letter 2025-11"),
+            Instruction(upn, "research_opt_out", "parent", when, when, "LET-2025-11"),
         )
         after = classified_year(con, ACADEMIC_YEAR)
         statuses = measured_population(con, ACADEMIC_YEAR, after.census_date)
