@@ -16,6 +16,10 @@ same transaction by ``pipeline.ledger.record``), or a pending record whose folde
 place, which it marks published: subject access (``release_history``) and the ledger's
 readers resolve pending records first, so they see a release exactly when the release
 folder exists.
+
+No release is recorded (and so none is published) from a store whose last load did not
+finish (a load killed between staging and committing: ``pipeline.load.load_runs``): part of
+the delivery may be missing, so the release is refused in one line before it is visible.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from pipeline.load.load_runs import check_last_load_finished
 from pipeline.rights.audit_log import now_utc
 from pipeline.store.ledger_tables import forget_ledger_entry
 from pipeline.store.pupil_keys import pupil_keys, store_key
@@ -60,7 +65,9 @@ class PopulationRecord:
     def insert(self, release_id: str, release_dir: Path) -> None:
         """Insert the population and a ``pending`` record of the release at ``release_dir``
         (replacing any earlier record of ``release_id``) inside the caller's transaction, so
-        that more can be committed with it (the release ledger, ``pipeline.ledger.record``)."""
+        that more can be committed with it (the release ledger, ``pipeline.ledger.record``).
+        Refused when the store's last load did not finish."""
+        check_last_load_finished(self.con)
         keys = pupil_keys(store_key(self.con), self.statuses["upn"].to_list())
         recorded_at = now_utc()
         rows = self.statuses.select(

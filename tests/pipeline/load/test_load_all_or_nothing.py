@@ -8,12 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipeline.load import commit as commit_module
 from pipeline.load import inputs as inputs_module
 from pipeline.load.inputs import commit_inputs, find_input_files, stage_inputs
 from pipeline.load.load_runs import check_last_load_finished, staging_tables
+from pipeline.rights.release_population import PopulationRecord
 from pipeline.store import open_store
 from pipeline.synthetic import generate_borough, write_borough
 from schema.errors import BatchRejected, PupilstatsError
@@ -113,3 +115,17 @@ def test_a_killed_load_is_refused_until_a_load_settles_it(tmp_path: Path, delive
         assert staging_tables(con) == ["staging_schools"]  # the killed load's staging is gone
         statuses = con.execute("SELECT outcome FROM load_runs ORDER BY started_at").fetchall()
         assert statuses == [("superseded",), (None,)]
+
+
+def test_no_release_is_recorded_from_a_store_whose_last_load_did_not_finish(
+    tmp_path: Path, delivery: Path
+) -> None:
+    statuses = pl.DataFrame(
+        {"upn": ["A123456789012"], "status": ["counted"], "reference_date": [date(2025, 10, 2)]}
+    )
+    with open_store(tmp_path / "store.duckdb") as con:
+        PopulationRecord(con, "funding-round", statuses).prepare("r0", tmp_path / "r0")
+        stage_inputs(con, {"schools": files(delivery)["schools"]})  # then killed
+        with pytest.raises(PupilstatsError, match="did not finish"):
+            PopulationRecord(con, "funding-round", statuses).prepare("r1", tmp_path / "r1")
+        assert con.execute("SELECT release_id FROM release_records").fetchall() == [("r0",)]
