@@ -119,8 +119,12 @@ def _check_data(header: list[str], rows: list[dict[str, str]]) -> None:
                 assert not row.get(column), (column, row)
 
 
-def check_open_data(release: Path) -> int:
-    """Check every EES file of ``release`` (module docstring); return how many figures."""
+def check_open_data(
+    release: Path, measures: dict[str, dict[tuple[str, ...], str]] | None = None
+) -> int:
+    """Check every EES file of ``release`` (module docstring); return how many figures.
+    ``measures``, if given, receives per table the measure of every EES row by the row's
+    dimension codes, as the release CSV writes it (``c`` back to the profile's symbol)."""
     manifest = manifest_of(release)
     outputs = _listed(release, manifest)
     symbol = manifest["profile"]["symbol"]
@@ -170,6 +174,10 @@ def check_open_data(release: Path) -> int:
                 source = by_key[tuple(key)]
                 assert tuple(key) not in seen
                 seen.add(tuple(key))
+                if measures is not None:
+                    shown = row[indicators[0]]
+                    mine = measures.setdefault(table["name"], {})
+                    mine[tuple(key)] = symbol if shown == "c" else shown
                 for indicator in indicators:
                     value, text = row[indicator], source[indicator]
                     assert value in SYMBOLS or NUMBER.match(value), (file, indicator, value)
