@@ -75,6 +75,9 @@ def places_of(con: duckdb.DuckDBPyConnection) -> Places:
         if len(numbers) == 1
         else LocalAuthority(UNAVAILABLE_CODE, UNAVAILABLE_CODE, NOT_AVAILABLE)
     )
-    schools = {str(e): School(str(u), str(n)) for e, u, n, _, _ in rows}
+    schools = {
+        str(e): School(UNAVAILABLE_CODE if u is None else str(u), str(n or NOT_AVAILABLE))
+        for e, u, n, _, _ in rows
+    }
     wards = {str(c): str(n) for *_, c, n in rows if c is not None and n is not None}
     return Places(la=la, schools=schools, wards=wards)

@@ -27,7 +27,7 @@ import polars as pl
 
 from disclosure import Profile, Protection, Table
 from pipeline.health.classification import ALL_CHILDREN, CATEGORY_LABELS
-from pipeline.release.describe import WARD_LEVEL, ColumnText, Geography
+from pipeline.release.describe import SCHOOL_LEVEL, WARD_LEVEL, ColumnText, Geography
 from pipeline.release.published import ReleaseTable
 from pipeline.release.rates import (
     CI_LOWER,
@@ -48,6 +48,7 @@ MEASURE = "children"
 """The published count's column: children measured and classified."""
 CATEGORY = "category"
 WARD = "ward"
+SCHOOL = "school"
 WARD_LABEL = LabelColumn(
     WARD_NAME, WARD, "the ward's name (data/lookups/wards.csv); x: not in the lookup"
 )
@@ -85,6 +86,16 @@ COLUMN_TEXT: Mapping[str, ColumnText] = {
 """The words for every column the health tables have, for readers."""
 
 
+def geography_of(table: ReleaseTable) -> Geography | None:
+    """The EES level below the LA of a health table: its wards, or its schools (the table by
+    school, when asked for); ``None`` for the LA, IDACI and ethnicity tables."""
+    if WARD in table.columns:
+        return Geography(WARD, WARD_LEVEL)
+    if SCHOOL in table.columns:
+        return Geography(SCHOOL, SCHOOL_LEVEL)
+    return None
+
+
 def described(table: ReleaseTable) -> ReleaseTable:
     """``table`` with its title, description, column words and (wards) geography."""
     base = table.name.removesuffix(COMBINED_SUFFIX)
@@ -104,7 +115,7 @@ def described(table: ReleaseTable) -> ReleaseTable:
             "confidence interval."
         ),
         column_text={c: t for c, t in COLUMN_TEXT.items() if c in table.columns},
-        geography=Geography(WARD, WARD_LEVEL) if WARD in table.columns else None,
+        geography=geography_of(table),
     )
 
 
