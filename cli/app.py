@@ -55,8 +55,12 @@ ReportsOption = Annotated[
 ]
 
 
-def prefect_defaults() -> None:
-    """Quiet, offline-friendly Prefect defaults (a user's own settings win)."""
+def prefect_defaults(quiet: bool = False) -> None:
+    """Quiet, offline-friendly Prefect defaults (a user's own settings win). ``quiet``: Prefect
+    logs warnings and errors only, for a command that shows the run's steps itself
+    (``cli.progress``)."""
+    if quiet:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

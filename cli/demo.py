@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.app import DEFAULT_CENSUS_DATE, DbOption, ReportsOption, app, console
+from cli.progress import step
 from cli.quality_runs import QualityRuns
 from cli.run import print_result, run_release_flow
 from pipeline.dashboard import dashboard_dir
@@ -41,17 +42,16 @@ def demo(
     from pipeline.synthetic.history import generate_history, write_history
 
     out = DEFAULT_SYNTHETIC_DIR
-    console.print(
+    label = (
         f"generating {DEMO_YEARS} years of a synthetic borough of {pupils} pupils "
-        f"(seed {seed}) in {out}",
-        highlight=False,
-        soft_wrap=True,
+        f"(seed {seed}) in {out}"
     )
-    boroughs = generate_history(
-        pupils=pupils, seed=seed, census_date=DEFAULT_CENSUS_DATE, years=DEMO_YEARS,
-        defects=defects,
-    )  # fmt: skip
-    folders = write_history(boroughs, out)
+    with step(console, label):
+        boroughs = generate_history(
+            pupils=pupils, seed=seed, census_date=DEFAULT_CENSUS_DATE, years=DEMO_YEARS,
+            defects=defects,
+        )  # fmt: skip
+        folders = write_history(boroughs, out)
     for spec, input_dirs in demo_plan(folders):
         console.rule(spec.title)
         quality = QualityRuns(Settings.from_env(reports=reports).reports_dir)

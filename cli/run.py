@@ -18,6 +18,7 @@ import typer
 
 from cli.app import DbOption, ReportsOption, console, fail, prefect_defaults, run_app
 from cli.data_commands import print_loads
+from cli.progress import flow_steps
 from cli.quality_runs import QualityRuns
 from cli.run_arguments import check_run_arguments
 from pipeline.release.latest import LATEST_DIR
@@ -86,18 +87,19 @@ def run_release_flow(
         )
     except PupilstatsError as error:
         raise fail(error) from None
-    prefect_defaults()
+    prefect_defaults(quiet=True)
     from flows.releases import RELEASE_FLOWS  # Prefect: slow to import (see cli.app)
 
     try:
-        return RELEASE_FLOWS[spec.name](
-            period=checked,
-            profile=profile,
-            input_dirs=input_dirs or None,
-            db=db,
-            reports=reports,
-            options=options or {},
-        )
+        with flow_steps(console):
+            return RELEASE_FLOWS[spec.name](
+                period=checked,
+                profile=profile,
+                input_dirs=input_dirs or None,
+                db=db,
+                reports=reports,
+                options=options or {},
+            )
     except PupilstatsError as error:
         raise fail(error) from None
 

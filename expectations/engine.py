@@ -8,6 +8,7 @@ Importing GX takes seconds, so it happens here, on first use, never at module im
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from functools import cache
@@ -49,6 +50,10 @@ def _create_context() -> AbstractDataContext:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # GX sets this module's logger to INFO on import, so every run would print where its
+    # ephemeral docs site went (a temporary folder nobody needs); the Data Docs pupilstats
+    # writes are named by the command that runs them
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.data_sources.add_pandas(DATA_SOURCE)

@@ -24,10 +24,21 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
 
+from flows.progress import step_completed, step_failed, step_started
+
 STORE_RETRIES = 2
 STORE_RETRY_DELAYS: list[float] = [5.0, 15.0]
 
-store_task = partial(task, cache_policy=NO_CACHE, persist_result=False)
+store_task = partial(
+    task,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    on_running=[step_started],
+    on_completion=[step_completed],
+    on_failure=[step_failed],
+)
+"""A pupilstats task: nothing cached or persisted, and its start and end told to whoever
+shows the run's progress (``flows.progress``)."""
 
 
 def transient_failure(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
