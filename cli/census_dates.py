@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipeline.load.load_runs import check_last_load_finished
+
 
 def store_census_dates(db_path: Path) -> list[date] | None:
     """The census dates in the store at ``db_path`` (empty if there is no store or no
@@ -35,6 +37,21 @@ def store_census_dates(db_path: Path) -> list[date] | None:
     finally:
         con.close()
     return [row[0] for row in rows if row[0] is not None]
+
+
+def check_store_load_finished(db_path: Path) -> None:
+    """Refuse (``PupilstatsError``, one line) a store whose last load did not finish, read
+    without changing the store; a store that cannot be opened now is left to the flow."""
+    if not db_path.is_file():
+        return
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error:
+        return
+    try:
+        check_last_load_finished(con)
+    finally:
+        con.close()
 
 
 def file_census_dates(census_file: Path) -> list[date] | None:

@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from cli.census_dates import academic_year_of, file_census_dates, store_census_dates
+from cli.census_dates import (
+    academic_year_of,
+    check_store_load_finished,
+    file_census_dates,
+    store_census_dates,
+)
 from cli.input_folders import check_input_folder
 from pipeline.profiles import available_profiles
 from pipeline.releases.spec import ReleaseSpec
@@ -119,6 +124,8 @@ def check_run_arguments(
         period = spec.period.check(period)
     check_profile(profile)
     db_path = Settings.from_env(db=db).db_path
+    if not input_dirs:  # a load of the run's own inputs settles an unfinished one
+        check_store_load_finished(db_path)
     sources = census_sources(input_dirs, db_path)
     if sources.known() == []:
         raise PupilstatsError(

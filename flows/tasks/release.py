@@ -10,6 +10,7 @@ from pathlib import Path
 
 from disclosure import Profile
 from flows.tasks.base import store_reading_task, store_task
+from pipeline.load.load_runs import check_last_load_finished
 from pipeline.release.latest import point_latest
 from pipeline.releases.over_time import with_history
 from pipeline.releases.publish import Published, publish
@@ -24,8 +25,10 @@ def count_release(
 ) -> Counted:
     """Count the release's linked tables from its population, statistics-eligible pupils
     only (no pupil-level data leaves the store's process), with the earlier releases of the
-    same pupils they will be protected against (the ledger's)."""
+    same pupils they will be protected against (the ledger's). A store whose last load did
+    not finish (some of a delivery may be missing) is refused before anything is counted."""
     with open_store(db_path) as con:
+        check_last_load_finished(con)
         return with_history(con, spec, release_steps(spec).count(con, period, profile, options))
 
 

@@ -114,8 +114,13 @@ def abandon_load(con: duckdb.DuckDBPyConnection, outcome: str) -> None:
 
 
 def unfinished_load(con: duckdb.DuckDBPyConnection) -> tuple[str, datetime] | None:
-    """The folder(s) and start of the load that did not finish, if any."""
-    con.execute(LOAD_RUNS_DDL)
+    """The folder(s) and start of the load that did not finish, if any (read only: a store
+    that never had a load has none)."""
+    (tables,) = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_runs'"
+    ).fetchone() or (0,)
+    if not tables:
+        return None
     rows = con.execute(
         "SELECT folders, started_at FROM load_runs WHERE finished_at IS NULL "
         "ORDER BY started_at DESC LIMIT 1"

@@ -199,3 +199,20 @@ def test_valid_arguments_pass_with_or_without_input_folders(work: Path) -> None:
     ) == ("2025/26")
     with pytest.raises(PupilstatsError, match="academic years: 2025/26"):
         check_run_arguments(CCG_HEALTH, "2023/24", profile="nhs", input_dirs=[new_year], db=empty)
+
+
+def test_a_store_whose_last_load_did_not_finish_is_refused_before_the_flow(
+    tmp_path: Path,
+) -> None:
+    """A load killed outright leaves its run unfinished in ``load_runs``: a run without
+    ``--input`` (which would settle it) is refused in one line naming the delivery."""
+    from pipeline.load.load_runs import begin_load
+
+    db = store_with_censuses(tmp_path / "store.duckdb")
+    with duckdb.connect(str(db)) as con:
+        begin_load(con, {"census": tmp_path / "2025-26" / "census.csv"})  # then killed
+    answer = pupilstats("run", "funding-round", "--census-date", "2025-10-02", "--db", str(db))
+    assert answer.returncode == 1 and len(answer.stderr.splitlines()) == 1, answer
+    assert "did not finish: load that delivery again" in answer.stderr
+    assert str(tmp_path / "2025-26") in answer.stderr
+    assert answer.seconds < LIMIT_SECONDS

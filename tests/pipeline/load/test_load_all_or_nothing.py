@@ -129,3 +129,20 @@ def test_no_release_is_recorded_from_a_store_whose_last_load_did_not_finish(
         with pytest.raises(PupilstatsError, match="did not finish"):
             PopulationRecord(con, "funding-round", statuses).prepare("r1", tmp_path / "r1")
         assert con.execute("SELECT release_id FROM release_records").fetchall() == [("r0",)]
+
+
+def test_a_release_is_not_counted_from_a_store_whose_last_load_did_not_finish(
+    tmp_path: Path, delivery: Path
+) -> None:
+    """The release's count step (every flow's first step after its own loads) refuses the
+    store in one line before anything is counted."""
+    from flows.tasks.release import count_release
+    from pipeline.profiles import load_profile
+    from pipeline.releases.registry import release_spec
+
+    db = tmp_path / "store.duckdb"
+    with open_store(db) as con:
+        stage_inputs(con, files(delivery))  # killed here: never committed
+    spec = release_spec("funding-round")
+    with pytest.raises(PupilstatsError, match="did not finish: load that delivery again"):
+        count_release.fn(spec, db, "2025-10-02", load_profile(spec.default_profile), {})
