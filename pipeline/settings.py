@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_ROOT / "data"
+"""The project's data folder: the default store, generated inputs and the committed lookups
+(``data/lookups``). Git creates it with the checkout's umask; the store makes it owner-only
+when it creates the default store in it (``pipeline.store.connection.open_store``)."""
 
 
 @dataclass(frozen=True)
@@ -32,13 +36,11 @@ class Settings:
 
     @classmethod
     def from_env(cls, db: Path | str | None = None, reports: Path | str | None = None) -> Settings:
-        db_path = Path(
-            db or os.environ.get("PUPILSTATS_DB") or PROJECT_ROOT / "data" / "pupilstats.duckdb"
-        )
+        db_path = Path(db or os.environ.get("PUPILSTATS_DB") or DATA_DIR / "pupilstats.duckdb")
         reports_dir = Path(
             reports or os.environ.get("PUPILSTATS_REPORTS") or PROJECT_ROOT / "reports"
         )
         return cls(db_path=db_path.resolve(), reports_dir=reports_dir.resolve())
 
 
-DEFAULT_SYNTHETIC_DIR = PROJECT_ROOT / "data" / "synthetic"
+DEFAULT_SYNTHETIC_DIR = DATA_DIR / "synthetic"

@@ -18,6 +18,7 @@ rewritten into a fresh file once the process's last connection to it is closed
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.settings import DATA_DIR
 from pipeline.store.owner_only_files import OWNER_ONLY_DIR, owner_only_umask, restrict_permissions
 from pipeline.store.rewrite import rewrite_store
 from pipeline.store.store_file import check_store_file
@@ -72,6 +74,9 @@ def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with owner_only_umask():
         if not db_path.parent.exists():
             db_path.parent.mkdir(parents=True, mode=OWNER_ONLY_DIR)
+        elif not db_path.exists() and db_path.parent.resolve() == DATA_DIR.resolve():
+            # the project's own data folder, made by git with the checkout's umask
+            os.chmod(db_path.parent, OWNER_ONLY_DIR)
         con = duckdb.connect(str(db_path))
         _opened(key)
         try:

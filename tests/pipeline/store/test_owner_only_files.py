@@ -98,3 +98,25 @@ def test_a_file_that_is_not_a_store_is_refused_and_left_alone(
         pass
     assert mode(csv) == 0o644 and csv.read_bytes() == content
     assert not wal_path(csv).exists()
+
+
+def test_the_project_data_folder_made_by_git_becomes_owner_only_with_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh clone's ``data/`` exists before any store (git makes it for the committed
+    lookups, 0755): creating the default store in it makes it 0700; a folder given with
+    ``--db`` elsewhere keeps the permissions its owner gave it."""
+    import pipeline.store.connection as connection
+
+    data = tmp_path / "data"
+    (data / "lookups").mkdir(parents=True)
+    os.chmod(data, 0o755)
+    elsewhere = tmp_path / "shared"
+    elsewhere.mkdir(mode=0o755)
+    os.chmod(elsewhere, 0o755)
+    monkeypatch.setattr(connection, "DATA_DIR", data)
+    with open_store(data / "pupilstats.duckdb"), open_store(elsewhere / "s.duckdb"):
+        pass
+    assert mode(data) == 0o700
+    assert mode(elsewhere) == 0o755
+    assert mode(data / "pupilstats.duckdb") == 0o600
