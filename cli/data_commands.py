@@ -9,6 +9,7 @@ import typer
 
 from cli.app import DbOption, app, console, fail, prefect_defaults
 from cli.input_folders import check_input_folder
+from cli.progress import step
 from pipeline.load.commit import LoadReport
 from pipeline.load.inputs import commit_inputs, stage_inputs
 from pipeline.settings import DEFAULT_SYNTHETIC_DIR, Settings
@@ -31,8 +32,9 @@ def generate(
 
     if format not in ("csv", "parquet"):
         raise fail(PupilstatsError(f"--format must be csv or parquet, not {format!r}"))
-    borough = generate_borough(pupils=pupils, seed=seed, la_number=la, defects=defects)
-    written = write_borough(borough, out, fmt=format)
+    with step(console, f"generating a synthetic borough of {pupils} pupils (seed {seed})"):
+        borough = generate_borough(pupils=pupils, seed=seed, la_number=la, defects=defects)
+        written = write_borough(borough, out, fmt=format)
     for name, path in written.items():
         console.print(f"{name:>8}  {path}", highlight=False, soft_wrap=True)
 
@@ -65,8 +67,10 @@ def load(
     try:
         files = check_input_folder(folder)
         with open_store(settings.db_path) as con:
-            staged = stage_inputs(con, files)
-            reports = commit_inputs(con, [s.input for s in staged])
+            with step(console, f"reading {folder}"):
+                staged = stage_inputs(con, files)
+            with step(console, "validating and committing (Great Expectations)"):
+                reports = commit_inputs(con, [s.input for s in staged])
     except PupilstatsError as error:
         raise fail(error) from None
     except STORE_FAILURES as error:

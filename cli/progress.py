@@ -32,6 +32,7 @@ class StepDisplay:
             TimeElapsedColumn(),
             console=console,
             transient=True,
+            disable=not console.is_terminal,  # to a file or a pipe: the end lines only
         )
         self._running: dict[str, tuple[TaskID, str, float]] = {}
 
@@ -50,12 +51,15 @@ class StepDisplay:
             return
         self._running[key] = (self.progress.add_task(label, total=None), label, time.monotonic())
 
-    def end(self, key: str, ok: bool = True) -> None:
-        """Replace the step's spinner with a line: done or failed, and its time."""
+    def end(self, key: str, ok: bool = True, line: bool = True) -> None:
+        """Replace the step's spinner with a line (unless ``line`` is False): done or failed,
+        and its time."""
         if key not in self._running:
             return
         task, label, began = self._running.pop(key)
         self.progress.remove_task(task)
+        if not line:
+            return
         mark = "[green]done[/]" if ok else "[red]failed[/]"
         self.console.print(
             f"  {mark} {label} ({time.monotonic() - began:.1f} s)", highlight=False, soft_wrap=True
@@ -73,13 +77,14 @@ class StepDisplay:
 
 @contextmanager
 def step(console: Console, label: str) -> Iterator[None]:
-    """Show one step the command runs itself (``label``) while the block runs."""
+    """Show one step the command runs itself (``label``) while the block runs. A step that
+    raises leaves no line of its own: the command's one error line says what went wrong."""
     with StepDisplay(console) as display:
         display.start("step", label)
         try:
             yield
         except BaseException:
-            display.end("step", ok=False)
+            display.end("step", line=False)
             raise
         display.end("step")
 

@@ -16,6 +16,7 @@ import polars as pl
 import typer
 
 from cli.app import ReportsOption, app, console, errors, fail, parse_date
+from cli.progress import step
 from expectations.docs import docs_entry
 from expectations.limits import load_limits
 from pipeline.load.check import FileCheck, check_file
@@ -107,14 +108,15 @@ def validate_command(
         limits = load_limits(profile)
         if la is not None:
             limits = limits.with_la(la)
-        check, outcome = check_file(
-            file,
-            kind,
-            limits=limits,
-            census_date=when,
-            census_upns=_census_upns(census) if census is not None else None,
-            geography=_geography(geography) if geography is not None else None,
-        )
+        with step(console, f"validating {file} (Great Expectations)"):
+            check, outcome = check_file(
+                file,
+                kind,
+                limits=limits,
+                census_date=when,
+                census_upns=_census_upns(census) if census is not None else None,
+                geography=_geography(geography) if geography is not None else None,
+            )
     except PupilstatsError as error:
         raise fail(error) from None
     name = run_name(f"validate-{kind}")
