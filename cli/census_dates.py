@@ -26,10 +26,10 @@ def store_census_dates(db_path: Path) -> list[date] | None:
     except duckdb.Error:
         return None
     try:
-        tables = con.execute(
+        ((tables,),) = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'census'"
-        ).fetchone()
-        if not tables or not tables[0]:
+        ).fetchall()
+        if not tables:
             return []
         rows = con.execute("SELECT DISTINCT census_date FROM census ORDER BY 1").fetchall()
     except duckdb.Error:

@@ -116,9 +116,9 @@ def abandon_load(con: duckdb.DuckDBPyConnection, outcome: str) -> None:
 def unfinished_load(con: duckdb.DuckDBPyConnection) -> tuple[str, datetime] | None:
     """The folder(s) and start of the load that did not finish, if any (read only: a store
     that never had a load has none)."""
-    (tables,) = con.execute(
+    ((tables,),) = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_runs'"
-    ).fetchone() or (0,)
+    ).fetchall()
     if not tables:
         return None
     rows = con.execute(
