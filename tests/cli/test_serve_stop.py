@@ -1,6 +1,6 @@
 """``pupilstats serve`` stops cleanly on Ctrl-C (SIGINT) and on SIGTERM: within seconds,
 exit code 0, a line saying it stopped and no traceback, whether the signal comes while it
-serves or while it is still starting.
+serves or while it is still starting; and it survives its server restarting.
 
 Serving needs a real Prefect server: the module starts one on a loopback port (SQLite under
 a temporary ``PREFECT_HOME``) and stops it by its own pid.
@@ -40,46 +40,73 @@ def _wait_for(predicate: object, timeout: float, what: str) -> None:
     raise AssertionError(f"not {what} after {timeout} s")
 
 
-@pytest.fixture(scope="module")
-def server_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    import httpx
+class PrefectServer:
+    """A real Prefect server on a loopback port, SQLite under ``home``: started, stopped and
+    started again on the same port (a restart, as an upgrade or a crash makes one)."""
 
-    home = tmp_path_factory.mktemp("prefect-home")
-    url = f"http://127.0.0.1:{_free_port()}/api"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PUPILSTATS_"))},
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_UI_ENABLED": "false",
-        "DO_NOT_TRACK": "1",
-    }
-    port = url.split(":")[2].split("/")[0]
-    log = (home / "server.log").open("wb")
-    server = subprocess.Popen(
-        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", port],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.url = f"http://127.0.0.1:{_free_port()}/api"
+        self.env = {
+            **{
+                k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PUPILSTATS_"))
+            },
+            "PREFECT_HOME": str(home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_UI_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+        }
+        self.process: subprocess.Popen[bytes] | None = None
 
-    def healthy() -> bool:
-        assert server.poll() is None, (home / "server.log").read_text()[-2000:]
-        try:
-            return httpx.get(f"{url}/health", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
+    def start(self) -> None:
+        import httpx
 
-    try:
-        _wait_for(healthy, 120, "healthy")
-        yield {**env, "PREFECT_API_URL": url}
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
+        port = self.url.split(":")[2].split("/")[0]
+        log = (self.home / "server.log").open("ab")
+        self.process = subprocess.Popen(
+            [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", port],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         log.close()
+
+        def healthy() -> bool:
+            assert self.process is not None and self.process.poll() is None, (
+                self.home / "server.log"
+            ).read_text()[-2000:]
+            try:
+                return httpx.get(f"{self.url}/health", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        _wait_for(healthy, 120, "healthy")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        self.process = None
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectServer]:
+    server = PrefectServer(tmp_path_factory.mktemp("prefect-home"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server_env(prefect_server: PrefectServer) -> dict[str, str]:
+    return {**prefect_server.env, "PREFECT_API_URL": prefect_server.url}
 
 
 def _serve(env: dict[str, str], work: Path) -> tuple[subprocess.Popen[bytes], Path]:
@@ -135,3 +162,23 @@ def test_serve_stops_cleanly_while_starting(
     assert seconds < STOP_WITHIN_SECONDS, f"{sig.name}: {seconds:.2f} s"
     assert "Traceback" not in said
     assert "pupilstats serve: stopped" in said
+
+
+def test_serve_survives_a_server_restart_without_a_traceback(
+    prefect_server: PrefectServer, server_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The server goes away under a serving runner and comes back on the same port: serve
+    notices (Prefect's one-line warnings), keeps serving, and still stops cleanly."""
+    process, out = _serve(server_env, tmp_path)
+    _wait_for(lambda: "being served" in out.read_text(), 60, "serving")
+    prefect_server.stop()
+    _wait_for(lambda: "Unable to connect" in out.read_text(), 30, "noticing the server gone")
+    prefect_server.start()
+    time.sleep(2)
+    assert process.poll() is None, out.read_text()
+    seconds = _stop(process, signal.SIGINT)
+    said = out.read_text()
+    assert process.returncode == 0, said
+    assert "Traceback" not in said, said
+    assert said.rstrip().endswith("pupilstats serve: stopped")
+    assert seconds < STOP_WITHIN_SECONDS
