@@ -123,8 +123,13 @@ def published_pattern(folder: Path) -> set[tuple[str, ...]]:
 
 
 def release_files(folder: Path) -> dict[str, bytes]:
-    """Every file of a release but its manifest (which names the release and its time)."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "manifest.json"}
+    """Every file of a release but its manifest (which names the release and its time), with
+    those of its subfolders (``open-data/``), by path within the release."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
 
 
 # --------------------------------------------------------------------------------------
