@@ -23,6 +23,8 @@ pytestmark = pytest.mark.server
 
 BIN = Path(sys.executable).parent
 STOP_WITHIN_SECONDS = 3.0
+SERVER_AWAY_SECONDS = 12.0
+"""Longer than the runner's polling interval for scheduled runs (10 s by default)."""
 
 
 def _free_port() -> int:
@@ -167,12 +169,14 @@ def test_serve_stops_cleanly_while_starting(
 def test_serve_survives_a_server_restart_without_a_traceback(
     prefect_server: PrefectServer, server_env: dict[str, str], tmp_path: Path
 ) -> None:
-    """The server goes away under a serving runner and comes back on the same port: serve
-    notices (Prefect's one-line warnings), keeps serving, and still stops cleanly."""
+    """The server goes away under a serving runner (for longer than the runner's polling
+    interval) and comes back on the same port: serve keeps serving (Prefect logs one-line
+    warnings while its event stream reconnects) and still stops cleanly."""
     process, out = _serve(server_env, tmp_path)
     _wait_for(lambda: "being served" in out.read_text(), 60, "serving")
     prefect_server.stop()
-    _wait_for(lambda: "Unable to connect" in out.read_text(), 30, "noticing the server gone")
+    time.sleep(SERVER_AWAY_SECONDS)
+    assert process.poll() is None, out.read_text()
     prefect_server.start()
     time.sleep(2)
     assert process.poll() is None, out.read_text()
