@@ -12,9 +12,10 @@ released), ``NAME``, the ``...`` of a reason or of the consent options. The one 
 written value is ``--pupils 48000``, run with a small borough (``SMALL_BOROUGH``) so the
 suite stays fast; ``make demo`` generates the full 48,000.
 
-Three lines run elsewhere, named in ``RUN_ELSEWHERE`` with the test or command that runs
-them; any other line the README gains must run here, so a README command that stops working,
-or a new one nobody runs, fails this test.
+Four lines run elsewhere, named in ``RUN_ELSEWHERE`` with the file that runs them (``make
+demo`` and ``pupilstats demo``, the whole 48,000-pupil borough, take minutes and are run by
+hand on a fresh clone, as CI runs ``make test``); any other line the README gains must run
+here, so a README command that stops working, or a new one nobody runs, fails this test.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ SMALL_BOROUGH = ("--pupils 48000", "--pupils 3000")
 """The written borough size and the one run here."""
 
 RUN_ELSEWHERE = {
-    "make demo": ".ci/run",
+    "make demo": "Makefile",  # the whole 48,000-pupil borough: minutes, not in the suite
     "make test": ".ci/run",
     "pupilstats demo": "Makefile",  # `make demo` runs exactly this line
     "pupilstats serve": "tests/cli/test_serve_stop.py",  # needs a real Prefect server
