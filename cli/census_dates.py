@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from pipeline.load.load_runs import check_last_load_finished
+from pipeline.store.catalog import has_table
 
 
 def store_census_dates(db_path: Path) -> list[date] | None:
@@ -26,10 +27,7 @@ def store_census_dates(db_path: Path) -> list[date] | None:
     except duckdb.Error:
         return None
     try:
-        ((tables,),) = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'census'"
-        ).fetchall()
-        if not tables:
+        if not has_table(con, "census"):
             return []
         rows = con.execute("SELECT DISTINCT census_date FROM census ORDER BY 1").fetchall()
     except duckdb.Error:

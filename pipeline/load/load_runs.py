@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.store.catalog import quote
+from pipeline.store.catalog import has_table, quote
 from pipeline.store.transaction import rollback_quietly
 from schema.errors import PupilstatsError
 
@@ -116,10 +116,7 @@ def abandon_load(con: duckdb.DuckDBPyConnection, outcome: str) -> None:
 def unfinished_load(con: duckdb.DuckDBPyConnection) -> tuple[str, datetime] | None:
     """The folder(s) and start of the load that did not finish, if any (read only: a store
     that never had a load has none)."""
-    ((tables,),) = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_runs'"
-    ).fetchall()
-    if not tables:
+    if not has_table(con, "load_runs"):
         return None
     rows = con.execute(
         "SELECT folders, started_at FROM load_runs WHERE finished_at IS NULL "

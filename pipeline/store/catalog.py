@@ -47,6 +47,15 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the store has a table called ``name`` (read only: works on a store opened
+    read-only, and on one no load has touched yet)."""
+    ((count,),) = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()  # fetchall: DuckDB 2.0 leaves a fetchone() result unfinished
+    return bool(count)
+
+
 def stored_tables(con: duckdb.DuckDBPyConnection) -> list[StoredTable]:
     """Every base table of the store (not views), with its text columns, by name."""
     rows = con.execute(
