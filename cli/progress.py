@@ -12,11 +12,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from flows.progress import StepEvent, watching_steps
+if TYPE_CHECKING:
+    from flows.progress import StepEvent
 
 
 class StepDisplay:
@@ -91,6 +93,9 @@ def step(console: Console, label: str) -> Iterator[None]:
 def flow_steps(console: Console) -> Iterator[None]:
     """Show a flow run's steps while the block runs it: first Prefect starting (its
     temporary local server takes seconds), then each task as it starts and ends."""
+    # no module of ``flows`` is imported when the command line starts (tests/cli/test_startup)
+    from flows.progress import watching_steps
+
     with StepDisplay(console) as display, watching_steps(display.on_step):
         display.start("flow-start", "starting the flow run (Prefect)")
         yield
