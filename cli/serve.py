@@ -108,6 +108,9 @@ def _serve(
         raise fail(error) from None
     from prefect import serve as prefect_serve
 
+    from cli.connection_warnings import log_connection_warnings_on_one_line
+
+    log_connection_warnings_on_one_line()
     console.print(f"serving {len(deployments)} deployment(s) on {url}", highlight=False)
     for deployment in deployments:
         schedules = ", ".join(
