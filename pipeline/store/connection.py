@@ -13,21 +13,32 @@ delivered consent file joins the append-only register and erased pupils stay era
 the upkeep deleted an erased pupil's rows again (a later delivery named them), the store is
 rewritten into a fresh file once the process's last connection to it is closed
 (``pipeline.store.rewrite``), so their values do not stay in the file's free blocks.
+
+The store is opened under the store lock (``pipeline.store.lock``), re-entrantly: a command
+or flow run that holds it opens the store as often as it likes, and anything else waits for
+it. A program outside pupilstats that holds DuckDB's own lock on the file (a ``duckdb``
+shell) is waited for as long, then named in one line.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from pipeline.settings import DATA_DIR
-from pipeline.store.owner_only_files import OWNER_ONLY_DIR, owner_only_umask, restrict_permissions
+from pipeline.settings import lock_wait_seconds
+from pipeline.store.errors import is_lock_conflict, lock_conflict_holder
+from pipeline.store.lock import POLL_SECONDS, in_use, store_lock
+from pipeline.store.owner_only_files import (
+    make_store_folder,
+    owner_only_umask,
+    restrict_permissions,
+)
 from pipeline.store.rewrite import rewrite_store
 from pipeline.store.store_file import check_store_file
 from pipeline.store.tables import create_tables
@@ -71,13 +82,9 @@ def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     check_store_file(db_path)
     key = db_path.resolve()
     erased = 0
-    with owner_only_umask():
-        if not db_path.parent.exists():
-            db_path.parent.mkdir(parents=True, mode=OWNER_ONLY_DIR)
-        elif not db_path.exists() and db_path.parent.resolve() == DATA_DIR.resolve():
-            # the project's own data folder, made by git with the checkout's umask
-            os.chmod(db_path.parent, OWNER_ONLY_DIR)
-        con = duckdb.connect(str(db_path))
+    with store_lock(db_path), owner_only_umask():
+        make_store_folder(db_path)
+        con = _connect(db_path)
         _opened(key)
         try:
             restrict_permissions(db_path)
@@ -91,6 +98,22 @@ def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             last = _closed(key, erased)
         if last:
             _rewrite_after_reerasure(db_path)
+
+
+def _connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Connect to the store, waiting (``lock_wait_seconds``) while a program outside
+    pupilstats holds DuckDB's own lock on the file, then stopping in one line naming it."""
+    wait = lock_wait_seconds()
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(str(db_path))
+        except duckdb.IOException as error:
+            if not is_lock_conflict(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise in_use(db_path, lock_conflict_holder(error), wait) from None
+        time.sleep(POLL_SECONDS)
 
 
 def _rewrite_after_reerasure(db_path: Path) -> None:

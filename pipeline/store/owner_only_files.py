@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from pipeline.settings import DATA_DIR
+
 OWNER_ONLY_UMASK = 0o077
 OWNER_ONLY_FILE = stat.S_IRUSR | stat.S_IWUSR
 OWNER_ONLY_DIR = stat.S_IRWXU
@@ -51,6 +53,17 @@ def owner_only_umask() -> Iterator[None]:
             if _holders == 0 and _saved_umask is not None:
                 os.umask(_saved_umask)
                 _saved_umask = None
+
+
+def make_store_folder(db_path: Path) -> None:
+    """Create the store's folder owner-only (``0700``) if it is missing; the project's own
+    ``data/`` folder, made by git with the checkout's umask, is made owner-only when the
+    default store is about to be created in it."""
+    with owner_only_umask():
+        if not db_path.parent.exists():
+            db_path.parent.mkdir(parents=True, mode=OWNER_ONLY_DIR, exist_ok=True)
+        elif not db_path.exists() and db_path.parent.resolve() == DATA_DIR.resolve():
+            os.chmod(db_path.parent, OWNER_ONLY_DIR)
 
 
 def wal_path(db_path: Path) -> Path:

@@ -12,6 +12,8 @@ store's own folder, beside it, so the rename stays on one file system. While it 
 old store is attached read-only, which holds DuckDB's shared lock: no other process can write
 to it between the copy and the rename. The store's key (``<store>.rights-key``) is a
 separate file and stays where it is. A failure leaves the old store as it was and no copy.
+The rewrite holds the store lock (``pipeline.store.lock``; re-entrant for a command that
+already holds it), so no other pupilstats command has the store open meanwhile.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from time import perf_counter
 import duckdb
 
 from pipeline.atomic_files import fsync_dir
+from pipeline.store.lock import store_lock
 from pipeline.store.owner_only_files import (
     OWNER_ONLY_FILE,
     owner_only_umask,
@@ -60,6 +63,11 @@ def rewrite_store(db_path: Path) -> Rewritten:
     check_store_file(db_path)
     if not db_path.exists():
         raise PupilstatsError(f"there is no store at {db_path}")
+    with store_lock(db_path):
+        return _rewrite(db_path)
+
+
+def _rewrite(db_path: Path) -> Rewritten:
     started = perf_counter()
     before = db_path.stat().st_size
     fresh = db_path.with_name(f".{db_path.name}.rewrite-{uuid.uuid4().hex}")

@@ -64,7 +64,8 @@ def test_a_rewrite_that_cannot_be_made_says_the_erasure_stands(
     )
     line = one_line(result)
     assert line.startswith("error: the erasure is done, but the store could not be rewritten")
-    assert "Could not set lock" in line and "more" not in line
+    assert f"the store {store_path} is in use by another program" in line
+    assert "Could not set lock" not in line and "more" not in line
     with open_store(store_path) as con:
         assert con.execute("SELECT count(*) FROM census").fetchall() == [(0,)]
 

@@ -106,7 +106,7 @@ def test_the_project_data_folder_made_by_git_becomes_owner_only_with_the_store(
     """A fresh clone's ``data/`` exists before any store (git makes it for the committed
     lookups, 0755): creating the default store in it makes it 0700; a folder given with
     ``--db`` elsewhere keeps the permissions its owner gave it."""
-    import pipeline.store.connection as connection
+    import pipeline.store.owner_only_files as owner_only_files
 
     data = tmp_path / "data"
     (data / "lookups").mkdir(parents=True)
@@ -114,7 +114,7 @@ def test_the_project_data_folder_made_by_git_becomes_owner_only_with_the_store(
     elsewhere = tmp_path / "shared"
     elsewhere.mkdir(mode=0o755)
     os.chmod(elsewhere, 0o755)
-    monkeypatch.setattr(connection, "DATA_DIR", data)
+    monkeypatch.setattr(owner_only_files, "DATA_DIR", data)
     with open_store(data / "pupilstats.duckdb"), open_store(elsewhere / "s.duckdb"):
         pass
     assert mode(data) == 0o700
