@@ -10,6 +10,7 @@ import typer
 from cli.app import DbOption, app, console, fail, prefect_defaults
 from cli.input_folders import check_input_folder
 from cli.progress import step
+from cli.store_lock import hold_store
 from pipeline.load.commit import LoadReport
 from pipeline.load.inputs import commit_inputs, stage_inputs
 from pipeline.settings import DEFAULT_SYNTHETIC_DIR, Settings
@@ -66,7 +67,7 @@ def load(
     settings = Settings.from_env(db=db)
     try:
         files = check_input_folder(folder)
-        with open_store(settings.db_path) as con:
+        with hold_store(settings.db_path), open_store(settings.db_path) as con:
             with step(console, f"reading {folder}"):
                 staged = stage_inputs(con, files)
             with step(console, "validating and committing (Great Expectations)"):

@@ -17,6 +17,7 @@ import duckdb
 import typer
 
 from cli.app import DbOption, app, console, fail
+from cli.store_lock import hold_store
 from pipeline.settings import Settings
 from pipeline.store import open_store
 from schema.errors import PupilstatsError
@@ -82,7 +83,7 @@ def quarantine_command(
     if not db_path.is_file():
         raise fail(PupilstatsError(f"no store at {db_path}: nothing has been loaded"))
     try:
-        with open_store(db_path) as con:
+        with hold_store(db_path), open_store(db_path) as con:
             rows = quarantined_rows(con, file, run)
     except PupilstatsError as error:
         raise fail(error) from None

@@ -21,6 +21,7 @@ import typer
 from stdnum.gb import upn as stdnum_upn
 
 from cli.app import DbOption, ReportsOption, app, console, fail, parse_date
+from cli.store_lock import hold_store
 from pipeline.rights.audit_log import checked_reason
 from pipeline.rights.consent_register import (
     Instruction,
@@ -45,6 +46,7 @@ from pipeline.rights.yss import write_yss_extract
 from pipeline.settings import Settings
 from pipeline.store import open_store
 from pipeline.store.errors import STORE_FAILURES, store_failure
+from pipeline.store.lock import StoreInUse
 from pipeline.store.rewrite import Rewritten, rewrite_store
 from pipeline.store.store_file import check_store_file
 from schema import codes
@@ -81,16 +83,20 @@ def optional_date(option: str, value: str | None, default: date) -> date:
 
 @contextmanager
 def store(db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store ``--db`` names, opened owner-only; a file that is not a store (a CSV) is
-    refused in one line before it is opened or its permissions touched; a failure of the
-    store itself (disk full, a lock another process holds) is one line naming it."""
+    """The store ``--db`` names, opened owner-only and held for the command
+    (``cli.store_lock``); a file that is not a store (a CSV) is refused in one line before
+    it is opened or its permissions touched; a failure of the store itself (disk full, a
+    lock another process holds) is one line naming it."""
     path = Settings.from_env(db=db).db_path
     run(lambda: check_store_file(path))
-    try:
-        with open_store(path) as con:
-            yield con
-    except STORE_FAILURES as error:
-        raise fail(store_failure(path, error)) from None
+    with hold_store(path):
+        try:
+            with open_store(path) as con:
+                yield con
+        except STORE_FAILURES as error:
+            raise fail(store_failure(path, error)) from None
+        except StoreInUse as error:
+            raise fail(error) from None
 
 
 def run(action: Callable[[], T]) -> T:
@@ -272,10 +278,11 @@ def erase(
     run(lambda: checked_reason(reason))
     if not yes and not typer.confirm(f"Erase every record held on {pupil}? This is final."):
         raise typer.Exit(code=1)
-    with store(db) as con:
-        identities = identities_of(con, pupil)
-        deleted = run(lambda: erase_pupil(con, pupil, reason))
-    rewritten = rewrite_after(settings.db_path, "the erasure is done")
+    with hold_store(settings.db_path):  # the erasure and the rewrite, with nothing between
+        with store(db) as con:
+            identities = identities_of(con, pupil)
+            deleted = run(lambda: erase_pupil(con, pupil, reason))
+        rewritten = rewrite_after(settings.db_path, "the erasure is done")
     for name, count in sorted(deleted.items()):
         console.print(f"{name:>24}  {count} row(s) deleted", highlight=False)
     if not deleted:
@@ -322,10 +329,12 @@ def retention(
     schedule = run(load_schedule)
     if apply and not yes:
         confirm_large_retention(db, schedule, when)
-    with store(db) as con:
-        counts = run(lambda: apply_retention(con, schedule, when, apply=apply))
-    if apply and any(c.rows for c in counts):
-        rewrite_after(Settings.from_env(db=db).db_path, "the rows are deleted")
+    db_path = Settings.from_env(db=db).db_path
+    with hold_store(db_path):  # the deletion and the rewrite, with nothing between
+        with store(db) as con:
+            counts = run(lambda: apply_retention(con, schedule, when, apply=apply))
+        if apply and any(c.rows for c in counts):
+            rewrite_after(db_path, "the rows are deleted")
     verb = "deleted" if apply else "past their date (dry run, nothing deleted)"
     for c in counts:
         console.print(f"{c.table:>24}  {c.rule:<20} {c.rows} row(s) {verb}", highlight=False)

@@ -21,6 +21,7 @@ from cli.data_commands import print_loads
 from cli.progress import flow_steps
 from cli.quality_runs import QualityRuns
 from cli.run_arguments import check_run_arguments
+from cli.store_lock import hold_store
 from pipeline.release.latest import LATEST_DIR
 from pipeline.releases.registry import RELEASES
 from pipeline.releases.spec import ReleaseSpec
@@ -79,7 +80,9 @@ def run_release_flow(
     options: dict[str, Any] | None = None,
 ) -> RunResult:
     """Check every argument (``cli.run_arguments``: no flow starts on a user's mistake), then
-    run ``spec``'s flow, turning a pipeline error into one clear CLI error."""
+    hold the store (``cli.store_lock``: a run or load already using it is waited for before
+    Prefect starts) and run ``spec``'s flow, turning a pipeline error into one clear CLI
+    error."""
     profile = profile or spec.default_profile
     try:
         checked = check_run_arguments(
@@ -87,21 +90,22 @@ def run_release_flow(
         )
     except PupilstatsError as error:
         raise fail(error) from None
-    prefect_defaults(quiet=True)
-    from flows.releases import RELEASE_FLOWS  # Prefect: slow to import (see cli.app)
+    with hold_store(Settings.from_env(db=db).db_path):
+        prefect_defaults(quiet=True)
+        from flows.releases import RELEASE_FLOWS  # Prefect: slow to import (see cli.app)
 
-    try:
-        with flow_steps(console):
-            return RELEASE_FLOWS[spec.name](
-                period=checked,
-                profile=profile,
-                input_dirs=input_dirs or None,
-                db=db,
-                reports=reports,
-                options=options or {},
-            )
-    except PupilstatsError as error:
-        raise fail(error) from None
+        try:
+            with flow_steps(console):
+                return RELEASE_FLOWS[spec.name](
+                    period=checked,
+                    profile=profile,
+                    input_dirs=input_dirs or None,
+                    db=db,
+                    reports=reports,
+                    options=options or {},
+                )
+        except PupilstatsError as error:
+            raise fail(error) from None
 
 
 def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:

@@ -4,6 +4,15 @@
 ledger entry; nothing new when the latest release of the period is the same) -> [dashboard,
 for a release that feeds it]
 
+The run holds the store (``pipeline.store.lock``) from its first read (the load, or the
+count) until its release is written, so the release's tables, the input files' sha256 in its
+manifest and the record of its population all come from the same delivery: a ``load`` or
+another run started meanwhile waits for it (up to ``PUPILSTATS_LOCK_WAIT_SECONDS``), and
+this run waits in the same way for one that holds the store already. ``pupilstats run``
+takes the lock before the flow starts (the flow's taking is then re-entrant); a run started
+by ``pupilstats serve`` or a deployment takes it here. The dashboard, built from the release
+folder alone, comes after the store is let go.
+
 A flow's name is its release's name (``funding-round``, ``ccg-health``,
 ``nightly-performance``); it is importable as this module's attribute of the same name in
 snake case (``flows.releases.nightly_performance``), as Prefect's deployments need. A run of
@@ -19,6 +28,7 @@ from typing import Any
 
 from prefect import Flow, flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
 
 from flows.tasks import (
     RunArgumentsRejected,
@@ -36,6 +46,7 @@ from pipeline.release.summary import RunResult, run_summary_markdown, suppressio
 from pipeline.releases.registry import RELEASES
 from pipeline.releases.spec import ReleaseSpec
 from pipeline.settings import Settings
+from pipeline.store.lock import store_lock
 from schema.errors import PupilstatsError
 
 
@@ -61,17 +72,18 @@ def run_release(
         raise RunArgumentsRejected(str(error)) from None
     census_date = date.fromisoformat(period) if spec.census_date_checked and period else None
     loads: list[LoadReport] = []
-    for folder in input_dirs or []:
-        staged = load_inputs(Path(folder), settings.db_path)
-        loads += validate_inputs(
-            staged, settings.db_path, census_date, settings.reports_dir, profile_name
-        )
     run_options = dict(options or {})
-    counted = count_release(spec, settings.db_path, period, release_profile, run_options)
-    protected = protect_release(spec, counted, release_profile, run_options)
-    published = publish_release(
-        spec, settings.db_path, settings.releases_dir, counted, protected, release_profile
-    )
+    with store_lock(settings.db_path, command=_holder(spec), on_wait=print):
+        for folder in input_dirs or []:
+            staged = load_inputs(Path(folder), settings.db_path)
+            loads += validate_inputs(
+                staged, settings.db_path, census_date, settings.reports_dir, profile_name
+            )
+        counted = count_release(spec, settings.db_path, period, release_profile, run_options)
+        protected = protect_release(spec, counted, release_profile, run_options)
+        published = publish_release(
+            spec, settings.db_path, settings.releases_dir, counted, protected, release_profile
+        )
     if spec.dashboard:
         build_dashboard_task(published.folder, settings.reports_dir)
     result = RunResult(
@@ -94,6 +106,11 @@ def run_release(
         markdown=run_summary_markdown(spec.title, result, counted.details_markdown),
     )
     return result
+
+
+def _holder(spec: ReleaseSpec) -> str:
+    """How the run names itself in the store's lock file (module docstring)."""
+    return f"the {spec.name} flow (Prefect flow run {flow_run.name or 'without a name'})"
 
 
 def release_flow(spec: ReleaseSpec) -> Flow[..., RunResult]:

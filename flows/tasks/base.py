@@ -5,12 +5,14 @@ or pupil-level frames: pupil-level rows move between steps only inside the store
 are neither cached nor persisted (``NO_CACHE``, ``persist_result=False``), so nothing a
 task returns is written to Prefect's database or result storage.
 
-Tasks that only read the store retry twice when the failure is transient: the store locked
-by another process (DuckDB's ``IOException``, e.g. a load running at the same time) or a
-file system error (``store_reading_task``). Anything else (a rejected input, an unknown
-period, an audit failure) fails at once: retrying would give the same answer. Protection is
-a pure computation and does not retry; writing a release does not either (a failure there is
-not transient).
+Tasks that only read the store retry twice when the failure is transient: a file system
+error (DuckDB's ``IOException`` or an ``OSError``: ``store_reading_task``). A store held by
+another command is not such a failure: the run holds the store lock for its whole length
+(``pipeline.store.lock``), and opening the store already waits for a program outside
+pupilstats that holds DuckDB's file lock, then stops in one line (not retried). Anything
+else (a rejected input, an unknown period, an audit failure) fails at once: retrying would
+give the same answer. Protection is a pure computation and does not retry; writing a
+release does not either (a failure there is not transient).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ shows the run's progress (``flows.progress``)."""
 
 
 def transient_failure(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
-    """Retry only when the store was locked by another process or the file system failed."""
+    """Retry only when DuckDB or the file system reported an I/O failure."""
     try:
         error = state.result(raise_on_failure=False)
     except Exception:
