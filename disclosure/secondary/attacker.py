@@ -56,6 +56,12 @@ class Cut:
     level: float
 
 
+class DualBoundError(RuntimeError):
+    """The attacker LP's duals give no valid Benders cut, even solved from scratch (a
+    numerical failure of the LP solver): the optimal method cannot go on and keeps the best
+    protecting pattern it has."""
+
+
 @dataclass(frozen=True)
 class DualBound:
     """``constant + coefficients @ x``: an upper bound, for every pattern ``x``, on the
@@ -199,7 +205,25 @@ class AttackerModel:
         convention is checked, not assumed: the bound is valid either way, but only the right
         sign makes it tight at the current pattern. Weak and strong LP duality, as in
         Fischetti and Salazar, JASA 2000.
+
+        Called right after the LP for ``(cell, sign)`` was solved. Should its duals not give
+        a tight bound (a warm-started simplex can end on numerically inexact duals), the LP
+        is solved again from scratch once; if that fails too, :class:`DualBoundError`.
         """
+        found = self._tight_bound(cell, sign, duals, gain)
+        if found is None:
+            self.solver.clearSolver()  # forget the basis: solve from scratch
+            gain, fresh = self._solve()
+            found = None if fresh is None else self._tight_bound(cell, sign, fresh, gain)
+        if found is None:
+            raise DualBoundError(f"no tight dual bound for cell {cell}: dual solution inconsistent")
+        return found
+
+    def _tight_bound(
+        self, cell: int, sign: float, duals: np.ndarray, gain: float
+    ) -> DualBound | None:
+        """The bound ``f`` of :meth:`dual_bound` from ``duals`` (either sign convention) if it
+        equals ``gain`` at the current pattern, else None."""
         for candidate in (duals, -duals):
             reduced = -self.transposed @ candidate
             reduced[cell] += sign
@@ -212,7 +236,7 @@ class AttackerModel:
             at_pattern = constant + float(coefficients @ self.pattern)
             if at_pattern <= gain + 1e-6 * max(1.0, abs(gain)):
                 return DualBound(constant, coefficients)
-        raise RuntimeError(f"no tight dual bound for cell {cell}: dual solution inconsistent")
+        return None
 
     def cut(self, cell: int, level: float, duals: np.ndarray, gain: float) -> Cut:
         """The Benders cut ``f(x) >= level`` for the upper protection of ``cell`` (Fischetti and

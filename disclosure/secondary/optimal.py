@@ -28,7 +28,13 @@ import scipy.sparse as sp
 
 from disclosure.errors import ProtectionInfeasibleError
 from disclosure.levels import ProtectionLevels
-from disclosure.secondary.attacker import AttackerModel, Cut, alternative_cuts, upper_sides
+from disclosure.secondary.attacker import (
+    AttackerModel,
+    Cut,
+    DualBoundError,
+    alternative_cuts,
+    upper_sides,
+)
 from disclosure.solver import new_solver
 
 MAX_NODES = 20_000
@@ -288,64 +294,75 @@ def optimal_pattern(
         sides = upper_sides(attacker, pattern, levels)[alternative]
         return np.concatenate([pattern, sides])
 
-    # phase 1: cuts at the LP relaxation's fractional patterns are cheap and do most of the work
     relaxation_rounds = 0
-    relaxed_bound = 0.0
-    relaxation_limit = max_rounds if max_relaxation_rounds is None else max_relaxation_rounds
-    for relaxation_rounds in range(1, relaxation_limit + 1):  # noqa: B007 (reported below)
-        relaxed = master.solve_relaxation()
-        # the relaxation with valid cuts only: its optimum bounds the least cost from below
-        relaxed_bound = max(relaxed_bound, float(costs @ relaxed[:n]))
-        added = separate(relaxed)
-        total_cuts += added
-        if added == 0:
-            break
-    notes: list[str] = []
-    bound = relaxed_bound
-    node_limited = False
-    gap = EARLY_GAP
-    for round_number in range(1, max_rounds + 1):
-        start_values = None if master.solved else with_choices(incumbent)
-        full, proven, found_bound = master.solve(gap, start_values)
-        bound = max(bound, found_bound)
-        if full is None:
-            notes.append(
-                f"optimal: the branch-and-bound node limit ({max_nodes}) was reached in round "
-                f"{round_number} without a pattern"
-            )
-            return _give_up(incumbent, round_number, total_cuts, bound, notes, relaxation_rounds)
-        pattern = full[:n]
-        violated = separate(full)
-        total_cuts += violated
-        if violated:
-            if repair is not None:
-                repaired = repair(pattern)
-                if incumbent is None or costs @ repaired < costs @ incumbent - 1e-9:
-                    incumbent = repaired
-            if incumbent is not None and costs @ incumbent <= bound + stop_gap * abs(bound) + 1e-6:
+    try:
+        # phase 1: cuts at the LP relaxation's fractional patterns are cheap and do most of the work
+        relaxation_rounds = 0
+        relaxed_bound = 0.0
+        relaxation_limit = max_rounds if max_relaxation_rounds is None else max_relaxation_rounds
+        for relaxation_rounds in range(1, relaxation_limit + 1):  # noqa: B007 (reported below)
+            relaxed = master.solve_relaxation()
+            # the relaxation with valid cuts only: its optimum bounds the least cost from below
+            relaxed_bound = max(relaxed_bound, float(costs @ relaxed[:n]))
+            added = separate(relaxed)
+            total_cuts += added
+            if added == 0:
+                break
+        notes: list[str] = []
+        bound = relaxed_bound
+        node_limited = False
+        gap = EARLY_GAP
+        for round_number in range(1, max_rounds + 1):
+            start_values = None if master.solved else with_choices(incumbent)
+            full, proven, found_bound = master.solve(gap, start_values)
+            bound = max(bound, found_bound)
+            if full is None:
                 notes.append(
-                    f"optimal: stopped in round {round_number} with a protecting pattern within "
-                    f"{stop_gap:.0%} of the lower bound {bound:g}"
+                    f"optimal: the branch-and-bound node limit ({max_nodes}) was reached in round "
+                    f"{round_number} without a pattern"
                 )
-                return OptimalResult(
-                    incumbent, False, round_number, total_cuts, bound, notes, relaxation_rounds
+                return _give_up(
+                    incumbent, round_number, total_cuts, bound, notes, relaxation_rounds
                 )
-            continue
-        if gap > 0:
-            gap = 0.0  # protecting at the loose gap: now ask for the least-cost pattern
-            incumbent = pattern
-            continue
-        if not proven:
-            node_limited = True
-            notes.append(
-                f"optimal: the node limit ({max_nodes}) stopped the last master solve; the "
-                "pattern protects every primary but is not proven of least cost"
+            pattern = full[:n]
+            violated = separate(full)
+            total_cuts += violated
+            if violated:
+                if repair is not None:
+                    repaired = repair(pattern)
+                    if incumbent is None or costs @ repaired < costs @ incumbent - 1e-9:
+                        incumbent = repaired
+                if (
+                    incumbent is not None
+                    and costs @ incumbent <= bound + stop_gap * abs(bound) + 1e-6
+                ):
+                    notes.append(
+                        f"optimal: stopped in round {round_number} with a protecting pattern "
+                        f"within {stop_gap:.0%} of the lower bound {bound:g}"
+                    )
+                    return OptimalResult(
+                        incumbent, False, round_number, total_cuts, bound, notes, relaxation_rounds
+                    )
+                continue
+            if gap > 0:
+                gap = 0.0  # protecting at the loose gap: now ask for the least-cost pattern
+                incumbent = pattern
+                continue
+            if not proven:
+                node_limited = True
+                notes.append(
+                    f"optimal: the node limit ({max_nodes}) stopped the last master solve; the "
+                    "pattern protects every primary but is not proven of least cost"
+                )
+            return OptimalResult(
+                pattern, not node_limited, round_number, total_cuts, bound, notes, relaxation_rounds
             )
-        return OptimalResult(
-            pattern, not node_limited, round_number, total_cuts, bound, notes, relaxation_rounds
-        )
-    notes.append(f"optimal: no protecting pattern after {max_rounds} rounds of cuts")
-    return _give_up(incumbent, max_rounds, total_cuts, bound, notes, relaxation_rounds)
+        notes.append(f"optimal: no protecting pattern after {max_rounds} rounds of cuts")
+        return _give_up(incumbent, max_rounds, total_cuts, bound, notes, relaxation_rounds)
+    except DualBoundError as error:
+        # the solver's numbers failed; the incumbent (the heuristic's pattern) still protects
+        notes = [f"optimal: stopped by a numerical failure of the attacker LP ({error})"]
+        return _give_up(incumbent, 0, total_cuts, 0.0, notes, relaxation_rounds)
 
 
 def _give_up(

@@ -132,3 +132,54 @@ def test_a_proven_optimum_is_the_pattern_returned_not_the_start() -> None:
 
     # without the check the returned pattern costs 39.837 (the start's), above modular's 39.778
     assert cost(optimal) <= cost(modular) + 1e-9
+
+
+def test_inexact_duals_are_solved_again_from_scratch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm-started LP whose duals give no tight bound is solved again cold; the pattern
+    is the same as without the failure."""
+    linked, values, _, levels = setup()
+    tight = AttackerModel._tight_bound
+    failed: list[int] = []
+
+    def first_fails(self: AttackerModel, cell: int, *args: object) -> object:
+        if not failed:
+            failed.append(cell)
+            return None
+        return tight(self, cell, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AttackerModel, "_tight_bound", first_fails)
+    result = optimal_pattern(
+        AttackerModel(linked.relations, values, 100.0),
+        linked.relations,
+        levels,
+        np.zeros(linked.size, dtype=bool),
+        values + 1.0,
+    )
+    assert failed and result.pattern is not None and result.proven_optimal
+    assert (values + 1.0)[result.pattern].sum() == 3 + 19 + 13 + 11
+
+
+def test_duals_failing_twice_keep_the_incumbent_with_a_note(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When even the cold solve gives no valid cut (DualBoundError), the search stops with
+    the protecting pattern it was given (the heuristic's), not an exception; without one it
+    returns none and the caller falls back."""
+    linked, values, _, levels = setup()
+    monkeypatch.setattr(AttackerModel, "_tight_bound", lambda *args: None)
+    everything = ~np.zeros(linked.size, dtype=bool)
+    for incumbent in (everything, None):
+        result = optimal_pattern(
+            AttackerModel(linked.relations, values, 100.0),
+            linked.relations,
+            levels,
+            np.zeros(linked.size, dtype=bool),
+            values + 1.0,
+            incumbent=incumbent,
+        )
+        assert not result.proven_optimal
+        assert "numerical failure of the attacker LP" in result.notes[0]
+        if incumbent is None:
+            assert result.pattern is None
+        else:
+            assert result.pattern is not None and result.pattern.all()
