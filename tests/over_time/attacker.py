@@ -519,12 +519,18 @@ class _Solver:
         return result.x
 
     def _keep(self, x: np.ndarray, members: np.ndarray | None = None) -> None:
-        """Record ``x`` as a witness when it is integral."""
+        """Record ``x`` as a witness where it is integral: a whole-system solution on each
+        component whose variables are all whole numbers (components share no relation, so
+        each is a solution of its own; a fractional value elsewhere, e.g. in a table of
+        averages, spoils only its own component); a solution over ``members`` when all of
+        it is."""
         rounded = np.round(x)
-        if np.any(np.abs(x - rounded) > TOLERANCE):
-            return
+        fractional = np.abs(x - rounded) > TOLERANCE
         if members is None:
-            self.targets.see(rounded)
+            spoilt = np.isin(self.component, self.component[fractional])
+            self.targets.see(np.where(spoilt, np.nan, rounded))
+        elif fractional.any():
+            return
         else:
             full = np.full(self.n, np.nan)
             full[members] = rounded
