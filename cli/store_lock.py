@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import click
 from rich.console import Console
 from rich.status import Status
+from typer.main import get_current_context
 
 from cli.app import errors, fail
 from pipeline.store.lock import store_lock
@@ -27,8 +27,10 @@ PROGRAM = "pupilstats"
 
 
 def command_words() -> str:
-    """The running command's words, e.g. ``pupilstats run funding-round`` (no arguments)."""
-    context = click.get_current_context(silent=True)
+    """The running command's words, e.g. ``pupilstats run funding-round`` (no arguments),
+    from the command's context (Typer's own copy of Click keeps it: ``click``'s
+    ``get_current_context`` does not see it); the program's name alone if there is none."""
+    context = get_current_context(silent=True)
     if context is None:
         return PROGRAM
     return " ".join([PROGRAM, *context.command_path.split()[1:]])
@@ -63,10 +65,12 @@ def hold_store(db_path: Path) -> Iterator[None]:
     notice = WaitNotice(errors)
     with ExitStack() as held:
         try:
-            check_store_file(db_path)
-            held.enter_context(store_lock(db_path, command=command_words(), on_wait=notice.show))
+            try:
+                check_store_file(db_path)
+                lock = store_lock(db_path, command=command_words(), on_wait=notice.show)
+                held.enter_context(lock)
+            finally:
+                notice.stop()  # before any line is printed
         except PupilstatsError as error:
             raise fail(error) from None
-        finally:
-            notice.stop()
         yield

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -81,3 +82,21 @@ def test_a_command_waiting_for_the_store_goes_ahead_when_it_is_let_go(
     assert len(told) == 1 and told[0].startswith(
         f"waiting up to 60 s for the store {db}: in use by pupilstats load (pid {first.pid}, since "
     )
+
+
+def test_a_command_names_itself_by_its_words_never_its_arguments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "store" / "pupilstats.duckdb"
+    named: list[str | None] = []
+    real_lock = cli.store_lock.store_lock
+
+    def spy(path: Path, **given: Any) -> Any:
+        named.append(given.get("command"))
+        return real_lock(path, **given)
+
+    monkeypatch.setattr(cli.store_lock, "store_lock", spy)
+    upn = "R359400110001"  # a valid UPN: it must not reach the lock file
+    for args in (["ledger", "list"], ["consent", "show", upn], ["quarantine"]):
+        CliRunner().invoke(app, [*args, "--db", str(db)])
+    assert named == ["pupilstats ledger list", "pupilstats consent show", "pupilstats quarantine"]
