@@ -111,6 +111,11 @@ class _PathLP:
         up, down = (level, 0.0) if level >= 0 else (0.0, -level)
         self.solver.changeColBounds(p, up, up)
         self.solver.changeColBounds(p + self.n, down, down)
+        # Start from the slack basis (nothing moves): with costs >= 0 it is dual feasible, and
+        # the dual simplex then builds the path from nothing instead of first taking apart
+        # the previous primary's path (half the iterations, each cheaper: 4 times faster on
+        # the nightly release's tables), and no LP starts from where an earlier one ended.
+        self.solver.setBasis()
         self.solver.run()
         status = self.solver.getModelStatus()
         found = None
