@@ -24,6 +24,13 @@ cells of both releases and those removal (or addition) counts gives, in whole nu
   left out): a pupil who left a primary school was in key stage R-6 whatever is suppressed
   (``shown_by_totals``).
 
+A cell of the new release that the earlier release published exactly, with the same value,
+is not a finding when the pair pins it (``published_before``): the pair shows what was
+published already. (A group of 11 pupils none of whom was persistently absent, published
+as 0; one leaves, the group of 10 falls under the group attribute rule, and after removals
+only its 0 cannot have grown: the attacker knows the 0, as everyone has since the earlier
+release.)
+
 A release failing this audit is not written. Method note: ``docs/methods/releases-over-time.md``.
 """
 
@@ -36,6 +43,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from disclosure.levels import KnownBounds
 from disclosure.linking import LinkedCells, link_tables
 from disclosure.over_time.difference_rule import small_changes
 from disclosure.over_time.earlier import (
@@ -107,6 +115,9 @@ class JointAuditReport:
     recoverable_cells: tuple[int, ...] = ()
     """The new release's unique cells (of ``link_tables(tables)``) counted in
     ``recoverable``: suppressed as secondaries, given away exactly by the pair."""
+    published_before: int = 0
+    """Cells of the new release pinned by the pair that an earlier release published exactly
+    with the same value: not findings (module docstring)."""
     shown_by_totals: int = 0
     """Changes of a few pupils pinned already by the earlier release and how many pupils
     changed in each place (the totals over every attribute, which may be shown): not
@@ -124,6 +135,7 @@ class JointAuditReport:
             "recoverable_secondaries": self.recoverable,
             "failures": len(self.findings),
             "changes_shown_by_totals": self.shown_by_totals,
+            "cells_published_before": self.published_before,
         }
 
 
@@ -186,7 +198,7 @@ def joint_audit(
     wanted = sorted({a for names in attributes.values() for a in names})
     t = profile.threshold
     findings: list[JointFinding] = []
-    cells_checked = changes_checked = recoverable = by_totals = 0
+    cells_checked = changes_checked = recoverable = by_totals = published_before = 0
     given_away: set[int] = set()
     for release in earlier:
         old = release.linked()
@@ -201,6 +213,7 @@ def joint_audit(
         hidden = np.concatenate([new_hidden, old_hidden])
         values = np.concatenate([new.values, old.values])
         cells = np.flatnonzero(hidden)
+        shown_before = _published_unchanged(new, old, pairs, old_hidden, old_known)
         # witnesses clear most cells without an LP of their own; the paired cells of a small
         # change keep their exact intervals (the change's interval is built from them)
         exact = np.zeros(len(hidden), dtype=bool)
@@ -219,7 +232,9 @@ def joint_audit(
                 rule = RECOVERED
             elif 1 <= value <= t - 1 and low >= 1 and high <= t - 1:
                 rule = NARROWED
-            if rule and i < new.size and not new_primary[i]:
+            if rule and i < new.size and shown_before[i]:
+                published_before += 1
+            elif rule and i < new.size and not new_primary[i]:
                 recoverable += 1
                 given_away.add(int(i))
             elif rule:
@@ -280,5 +295,25 @@ def joint_audit(
         changes_checked=changes_checked,
         recoverable=recoverable,
         recoverable_cells=tuple(sorted(given_away)),
+        published_before=published_before,
         shown_by_totals=by_totals,
     )
+
+
+def _published_unchanged(
+    new: LinkedCells,
+    old: LinkedCells,
+    pairs: tuple[np.ndarray, np.ndarray],
+    old_hidden: np.ndarray,
+    old_known: KnownBounds,
+) -> np.ndarray:
+    """Per unique cell of the new release: whether its paired cell of the earlier release
+    was published exactly (not suppressed, not rounded) with the value it has now."""
+    new_cells, old_cells = pairs
+    shown = np.zeros(new.size, dtype=bool)
+    exact = ~old_hidden[old_cells] & (
+        np.asarray(old_known.low)[old_cells] == np.asarray(old_known.high)[old_cells]
+    )
+    same = old.values[old_cells] == new.values[new_cells]
+    shown[new_cells[exact & same]] = True
+    return shown

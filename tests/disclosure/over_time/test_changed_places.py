@@ -79,3 +79,37 @@ def test_a_change_the_totals_pin_is_not_a_finding_but_one_the_pattern_pins_is() 
     report = joint_audit([new], protect([new], DFE), DFE, [earlier], attributes)
     assert not report.passed
     assert {f.rule for f in report.findings} == {"change of a few pupils pinned"}
+
+
+def _statuses(t: Table, primary: set[tuple[str, str]], secondary: set[tuple[str, str]]):
+    return t.cells.with_columns(
+        status=pl.Series(
+            [
+                "primary" if key in primary else "secondary" if key in secondary else "safe"
+                for key in zip(t.cells["school"], t.cells["stage"], strict=True)
+            ]
+        )
+    )
+
+
+def test_a_cell_the_earlier_release_published_is_not_a_finding_when_the_pair_pins_it() -> None:
+    """School A had 11 pupils in stage S and none in P, all published; one leaves and A's P
+    cell (still 0) becomes primary with its rectangle hidden. After removals only, A's P
+    cannot have grown from the 0 the earlier release published: the pair pins it, which
+    shows nothing not published before; a cell published with another value, or not at
+    all, still is a finding."""
+    old = table({"A": (0, 11), "B": (12, 20), "C": (25, 15)})
+    new = table({"A": (0, 10), "B": (12, 20), "C": (25, 15)})
+    nothing = old.cells.with_columns(status=pl.lit("safe"))
+    earlier = EarlierRelease("first", [old], {"by_stage": nothing}, DFE, change="removals")
+    rectangle = {("A", "S"), ("B", "P"), ("B", "S"), ("A", "Total"), ("B", "Total")}
+    hidden = _statuses(new, {("A", "P")}, rectangle)
+    report = joint_audit([new], {"by_stage": hidden}, DFE, [earlier], {"by_stage": ["stage"]})
+    assert report.passed, report.findings
+    assert report.published_before >= 1
+
+    # the earlier release hid A's P (and its rectangle): the pair's 0 is news
+    hid = _statuses(old, set(), {("A", "P"), ("C", "P"), ("A", "S"), ("C", "S")})
+    earlier = EarlierRelease("first", [old], {"by_stage": hid}, DFE, change="removals")
+    report = joint_audit([new], {"by_stage": hidden}, DFE, [earlier], {"by_stage": ["stage"]})
+    assert any(f.cell == "school=A, stage=P" and f.release == "new" for f in report.findings)
