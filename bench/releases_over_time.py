@@ -90,7 +90,7 @@ def protection_seconds(store: Path) -> tuple[dict[str, Any], Any, Any, Any]:
     with open_store(store) as con:
         counted = with_history(con, spec, steps.count(con, None, profile, {}))
     start = time.perf_counter()
-    plain = steps.protect(counted, profile, {})
+    plain = steps.protect(counted, profile, {"difference_rule": False})
     plain_s = time.perf_counter() - start
     start = time.perf_counter()
     ruled = steps.protect(counted, profile, {"difference_rule": True})

@@ -652,7 +652,9 @@ def attack(
         raise ValueError("attack one release or a pair")
     releases = [read_release(f) for f in folders]
     report = _attack(releases, removals_only, additions_only, geography)
-    if beyond_totals and len(releases) == 2:
+    # the baseline only marks what the pair discloses: with nothing disclosed, nothing to mark
+    to_mark = report.disclosed_cells or report.attribute_disclosures
+    if beyond_totals and len(releases) == 2 and to_mark:
         shown = _totals_only(releases[1], geography)
         baseline = _attack([releases[0], shown], removals_only, additions_only, geography)
         report = _marked_by_totals(report, baseline)

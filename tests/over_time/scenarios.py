@@ -30,6 +30,7 @@ together, at least the threshold of them, so every cell they touch changes by th
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -382,16 +383,33 @@ def a_ks2_pupil(pupils: pl.DataFrame) -> dict[str, object]:
 
 @dataclass
 class NightlyStore:
-    """A three-year store for the nightly release and the releases made from it so far."""
+    """A three-year store for the nightly release and the releases made from it so far;
+    ``difference_rule=False``: each night protected as if the ledger were empty."""
 
     work: Path
     store: Path
     releases: list[Path] = field(default_factory=list)
+    difference_rule: bool = True
 
     def run(self) -> Path:
-        folder = run_release(self.store, "nightly-performance", self.work / "releases")
+        folder = run_release(
+            self.store,
+            "nightly-performance",
+            self.work / "releases",
+            difference_rule=self.difference_rule,
+        )
         self.releases.append(folder)
         return folder
+
+    def copy_without_the_rule(self, work: Path) -> NightlyStore:
+        """A copy of the store (with its key) whose later nights ignore the difference rule,
+        with the same releases so far: the same changes made to both give the pair of
+        nights with and without the rule."""
+        work.mkdir(parents=True, exist_ok=True)
+        store = work / self.store.name
+        for suffix in ("", ".rights-key"):
+            shutil.copy2(f"{self.store}{suffix}", f"{store}{suffix}")
+        return NightlyStore(work, store, list(self.releases), difference_rule=False)
 
 
 def nightly_store(work: Path, pupils: int = PUPILS, seed: int = NIGHTLY_SEED) -> NightlyStore:

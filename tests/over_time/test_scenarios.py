@@ -2,17 +2,15 @@
 real releases of the same flow (``scenarios``) to the independent attacker (``attacker``),
 which holds only the published folders, and check what it learns against the truth.
 
-The funding round applies the difference rule (the releases as the flow now makes them): a
-re-issue after an opt-out lets the attacker learn nothing beyond what the change of each
-place's total shows (``beyond_totals``: a pupil who left a primary school was in key stage
-R-6 whatever is suppressed), no attribute of the pupil and no suppressed cell; the same run
-protected as if the ledger were empty (``difference_rule=False``) discloses, so the test can
-fail. The nightly release does not apply the rule yet (its joint audit is too slow at
-scale: issue 15's note), so its tests still assert that the attacker DOES learn the changed
-pupil's attributes; each flips to ``assert_nothing_disclosed`` when it does. The controls
-hold and must keep holding: unchanged input changes no byte, and a change of at least the
-threshold in every cell it touches is published without extra suppression and discloses
-nothing.
+The funding round and the nightly release apply the difference rule (the releases as the
+flows make them): a re-issue after an opt-out, a night after a leaver and a night after a
+back-dated opt-out let the attacker learn nothing beyond what the change of each place's
+total shows (``beyond_totals``: a pupil who left a primary school was in key stage R-6
+whatever is suppressed), no attribute of the pupil and no suppressed cell; the same runs
+protected as if the ledger were empty (``difference_rule=False``) disclose, so the tests can
+fail. The controls hold and must keep holding: unchanged input changes no byte, and a change
+of at least the threshold in every cell it touches is published without extra suppression
+and discloses nothing.
 
 Scenario 4 of the issue (the funding round against the nightly absence tables: two
 definitions of nearly the same population) has no test: the two releases share no table
@@ -23,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -246,31 +245,74 @@ def test_a_change_of_the_threshold_in_every_cell_is_published_without_extra_supp
 # Scenarios 2 and 3: the nightly release after a leaver, then after a back-dated opt-out
 
 
+@dataclass(frozen=True)
+class Nights:
+    """Scenarios 2 and 3 made by the nightly release as it is (with the difference rule) and,
+    from a copy of the same store after the first night, by the release without the rule."""
+
+    leaver: Scenario
+    backdated: Scenario
+    leaver_without_rule: Scenario
+    backdated_without_rule: Scenario
+
+
 @pytest.fixture(scope="module")
-def nightly(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, Scenario]:
-    """Three nightly releases of one store (about 40 s each): the first, after a Year 6
-    leaver, after a back-dated opt-out of a pupil of the year before."""
+def nightly(tmp_path_factory: pytest.TempPathFactory) -> Nights:
+    """The first night, then after a Year 6 leaver and after a back-dated opt-out of a pupil
+    of the year before: on the store (with the rule) and on its copy (without)."""
     store = nightly_store(tmp_path_factory.mktemp("nightly"))
+    plain = store.copy_without_the_rule(tmp_path_factory.mktemp("nightly-without-rule"))
     leaver = nightly_after_a_leaver(store)
     backdated = nightly_after_backdated_opt_out(store)
-    return leaver, backdated
+    leaver_without_rule = nightly_after_a_leaver(plain)
+    backdated_without_rule = nightly_after_backdated_opt_out(plain)
+    assert leaver.changed == leaver_without_rule.changed
+    assert backdated.changed == backdated_without_rule.changed
+    return Nights(leaver, backdated, leaver_without_rule, backdated_without_rule)
 
 
 @pytest.mark.slow
-def test_each_nightly_release_alone_passes_the_independent_attacker(
-    nightly: tuple[Scenario, Scenario],
-) -> None:
-    leaver, backdated = nightly
-    assert leaver.new == backdated.old
-    for folder in (leaver.old, leaver.new, backdated.new):
+def test_each_nightly_release_alone_passes_the_independent_attacker(nightly: Nights) -> None:
+    assert nightly.leaver.new == nightly.backdated.old
+    assert nightly.leaver.old == nightly.leaver_without_rule.old
+    for folder in (
+        nightly.leaver.old,
+        nightly.leaver.new,
+        nightly.backdated.new,
+        nightly.leaver_without_rule.new,
+        nightly.backdated_without_rule.new,
+    ):
         assert_nothing_disclosed(attack_release(folder))
 
 
 @pytest.mark.slow
-def test_without_the_difference_rule_a_leaver_discloses(
-    nightly: tuple[Scenario, Scenario],
+@pytest.mark.parametrize("scenario", ["leaver", "backdated"])
+def test_a_night_after_a_leaver_or_a_backdated_opt_out_discloses_nothing(
+    nightly: Nights, scenario: str
 ) -> None:
-    leaver, _ = nightly
+    """With the rule, the attacker holding both nights sees how many pupils a school lost
+    (the totals over every attribute) and learns none of the pupil's attributes, and
+    recovers no suppressed cell, knowing that pupils only left or not."""
+    night: Scenario = getattr(nightly, scenario)
+    (pupil,) = night.changed
+    manifest = json.loads((night.new / "manifest.json").read_text())
+    assert manifest["revises"] == night.old.name
+    for options in ({}, {"removals_only": True}):
+        report = attack_pair(night.old, night.new, beyond_totals=True, **options)
+        # the attacker sees that one pupil left the school, in the year that changed ...
+        assert {d.coordinates["academic_year"] for d in report.changed} == {
+            night.notes["academic_year"]
+        }, report.describe()
+        assert any(
+            d.coordinates["school"] == pupil.school and not d.attribute for d in report.changed
+        ), report.describe()
+        # ... and learns none of their attributes, and recovers no suppressed cell
+        assert_nothing_disclosed(report)
+
+
+@pytest.mark.slow
+def test_without_the_difference_rule_a_leaver_discloses(nightly: Nights) -> None:
+    leaver = nightly.leaver_without_rule
     (pupil,) = leaver.changed
     report = attack_pair(leaver.old, leaver.new)
     # sex, disadvantage, SEN, EAL, ethnic group and "met the expected standard" are read off
@@ -290,9 +332,9 @@ def test_without_the_difference_rule_a_leaver_discloses(
 
 @pytest.mark.slow
 def test_without_the_difference_rule_a_backdated_opt_out_discloses_in_a_past_year(
-    nightly: tuple[Scenario, Scenario],
+    nightly: Nights,
 ) -> None:
-    _, backdated = nightly
+    backdated = nightly.backdated_without_rule
     (pupil,) = backdated.changed
     report = attack_pair(backdated.old, backdated.new)
     assert {d.coordinates["academic_year"] for d in report.changed} == {EARLIER_YEAR}

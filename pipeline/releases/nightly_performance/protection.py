@@ -159,14 +159,14 @@ def audit_populations(
 def protect_tables(counted: Counted, profile: Profile, options: Options) -> Protected:
     """Every population protected (:func:`protect_populations`, the method from ``options``,
     default :data:`DEFAULT_METHOD`; against the ledger's earlier releases of the same years
-    when ``options["difference_rule"]`` is set), then the attacker's audit run afresh on
+    unless ``options["difference_rule"]`` is false), then the attacker's audit run afresh on
     what would be published (:func:`audit_populations`)."""
     populations = counted.detail
     protection = protect_populations(
         populations,
         profile,
         method=options.get("method") or DEFAULT_METHOD,
-        history=counted.history if options.get("difference_rule") else None,
+        history=counted.history if options.get("difference_rule", True) else None,
     )
     seconds = ", ".join(f"{k} {v} s" for k, v in protection.seconds.items())
     return Protected(
