@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.atomic_files import fsync_dir, write_file_atomically
+from schema.errors import PupilstatsError
 
 LATEST_DIR = "latest"
 INDEX_FILE = "index.json"
@@ -52,11 +53,22 @@ def latest_index(releases_dir: Path) -> dict[str, dict[str, str]]:
 
 
 def point_latest(releases_dir: Path, flow: str, release: Path) -> Path:
-    """Make ``latest/<flow>`` and the index name ``release``; return the link's path."""
+    """Make ``latest/<flow>`` and the index name ``release``; return the link's path.
+
+    Something other than a link at ``latest/<flow>`` (a folder someone made or copied
+    there) is not pupilstats' to replace: a one-line error says so, naming the release that
+    was written, and leaves the pointer and the index as they were."""
     folder = Path(releases_dir) / LATEST_DIR
     folder.mkdir(parents=True, exist_ok=True)
     link = folder / flow
     with _locked(folder):
+        if link.exists() and not link.is_symlink():
+            kind = "folder" if link.is_dir() else "file"
+            raise PupilstatsError(
+                f"{link} is a {kind}, not the link pupilstats keeps there: release "
+                f"{Path(release).name} was written, but {link} and {folder / INDEX_FILE} were "
+                "left as they were; move it away and run again to point them at it"
+            )
         temporary = folder / f".partial-{uuid.uuid4().hex}-{flow}"
         os.symlink(_link_target(folder, release), temporary)
         try:

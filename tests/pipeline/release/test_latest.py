@@ -7,8 +7,11 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from pipeline.dashboard.release import latest_release
 from pipeline.release.latest import latest_index, point_latest
+from schema.errors import PupilstatsError
 
 
 def release_folder(releases: Path, release_id: str, flow: str) -> Path:
@@ -58,3 +61,17 @@ def test_a_release_elsewhere_is_linked_by_its_absolute_path(tmp_path: Path) -> N
         "nightly-performance-x"
     )
     assert latest_index(tmp_path / "nowhere") == {}
+
+
+def test_a_folder_in_the_links_place_is_left_alone_with_one_line(tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    release = release_folder(releases, "funding-round-1", "funding-round")
+    kept = releases / "latest" / "funding-round"
+    kept.mkdir(parents=True)
+    (kept / "notes.txt").write_text("someone's own file\n")
+    with pytest.raises(PupilstatsError) as refused:
+        point_latest(releases, "funding-round", release)
+    message = str(refused.value)
+    assert "\n" not in message and "is a folder" in message and "funding-round-1" in message
+    assert (kept / "notes.txt").read_text() == "someone's own file\n"
+    assert latest_index(releases) == {}
