@@ -26,7 +26,7 @@ is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -68,16 +68,21 @@ class History:
         return History(_distinct(earlier), attributes)
 
 
+def value_changes(new: Sequence[Table], old: Sequence[Table]) -> Iterator[np.ndarray]:
+    """Per table of ``new`` with a table of the same name and the same cells in ``old``, the
+    change of every cell's true value (new minus old)."""
+    old_by_name = {t.name: t for t in old}
+    for table in new:
+        earlier = old_by_name.get(table.name)
+        if earlier is not None and earlier.values.shape == table.values.shape:
+            yield table.values - earlier.values
+
+
 def change_between(new: Sequence[Table], old: Sequence[Table]) -> Change:
     """Removals only, additions only or any change, from the tables' true values (tables of
     the same name and the same cells compared cell by cell)."""
-    old_by_name = {t.name: t for t in old}
     went_down = went_up = False
-    for table in new:
-        earlier = old_by_name.get(table.name)
-        if earlier is None or earlier.values.shape != table.values.shape:
-            continue
-        moved = table.values - earlier.values
+    for moved in value_changes(new, old):
         went_down |= bool((moved < 0).any())
         went_up |= bool((moved > 0).any())
     if went_down and went_up:
@@ -167,9 +172,7 @@ def changed_cells(tables: Sequence[Table], history: History) -> int:
     for release in history.earlier:
         latest.update({t.name: t for t in release.tables})
     return sum(
-        int(np.count_nonzero(t.values != latest[t.name].values))
-        for t in tables
-        if t.name in latest and latest[t.name].values.shape == t.values.shape
+        int(np.count_nonzero(moved)) for moved in value_changes(tables, list(latest.values()))
     )
 
 
@@ -198,12 +201,9 @@ class ProtectedWithHistory:
 
 def _changed(tables: Sequence[Table], release: EarlierRelease) -> bool:
     """Whether some table paired with ``release`` holds other counts than it did."""
-    old = {t.name: t for t in release.tables}
-    return any(
-        t.name in old
-        and (old[t.name].values.shape != t.values.shape or (old[t.name].values != t.values).any())
-        for t in tables
-    )
+    old = {t.name: t.values.shape for t in release.tables}
+    reshaped = any(t.name in old and old[t.name] != t.values.shape for t in tables)
+    return reshaped or any(moved.any() for moved in value_changes(tables, release.tables))
 
 
 def _same_pattern(protection: Protection, release: EarlierRelease) -> bool:

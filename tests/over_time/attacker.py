@@ -656,7 +656,12 @@ def attack(
     to_mark = report.disclosed_cells or report.attribute_disclosures
     if beyond_totals and len(releases) == 2 and to_mark:
         shown = _totals_only(releases[1], geography)
-        baseline = _attack([releases[0], shown], removals_only, additions_only, geography)
+        # only what the pair discloses needs the baseline's exact interval
+        focus = {_name(c.release, c.table, c.coordinates) for c in report.disclosed_cells}
+        focus |= {_name(1, d.table, d.coordinates) for d in report.attribute_disclosures}
+        baseline = _attack(
+            [releases[0], shown], removals_only, additions_only, geography, focus=focus
+        )
         report = _marked_by_totals(report, baseline)
     return report
 
@@ -681,31 +686,33 @@ def _totals_only(release: Release, geography: Sequence[str]) -> Release:
     )
 
 
+def _name(release: int, table: str, coordinates: dict[str, str]) -> tuple:
+    """A cell of release ``release`` (0 old, 1 new) as one hashable name."""
+    return (release, table, tuple(sorted(coordinates.items())))
+
+
 def _marked_by_totals(report: AttackReport, baseline: AttackReport) -> AttackReport:
     """``report`` with each disclosed cell and certain small difference that ``baseline``
     (the new release showing totals only) discloses as well marked ``by_totals``."""
 
-    def name(release: int, table: str, coordinates: dict[str, str]) -> tuple:
-        return (release, table, tuple(sorted(coordinates.items())))
-
     # the baseline knows no more than the pair (it only suppresses more), so its intervals
     # contain the pair's: the same interval means the pattern added nothing
     cells = {
-        name(c.release, c.table, c.coordinates): (c.low, c.high)
+        _name(c.release, c.table, c.coordinates): (c.low, c.high)
         for c in baseline.suppressed
         if c.recovered or c.narrowed
     }
     changes = {
-        name(1, d.table, d.coordinates): (d.low, d.high)
+        _name(1, d.table, d.coordinates): (d.low, d.high)
         for d in baseline.differences
         if d.attribute and d.certain and d.small
     }
     report.suppressed = [
-        replace(c, by_totals=cells.get(name(c.release, c.table, c.coordinates)) == (c.low, c.high))
+        replace(c, by_totals=cells.get(_name(c.release, c.table, c.coordinates)) == (c.low, c.high))
         for c in report.suppressed
     ]
     report.differences = [
-        replace(d, by_totals=changes.get(name(1, d.table, d.coordinates)) == (d.low, d.high))
+        replace(d, by_totals=changes.get(_name(1, d.table, d.coordinates)) == (d.low, d.high))
         for d in report.differences
     ]
     return report
@@ -716,8 +723,11 @@ def _attack(
     removals_only: bool,
     additions_only: bool,
     geography: Sequence[str],
+    focus: set[tuple] | None = None,
 ) -> AttackReport:
-    """The attack of :func:`attack` on releases already read."""
+    """The attack of :func:`attack` on releases already read. ``focus``: the names
+    (:func:`_name`) of the only cells and differences whose exact interval is wanted; the
+    others keep what the witnesses showed (not proven, so never reported disclosed)."""
     threshold = max(r.threshold for r in releases)
     pairs = sorted(set(releases[0].values) & set(releases[1].values)) if len(releases) == 2 else []
     system = _system(releases, removals_only, additions_only, pairs)
@@ -752,8 +762,19 @@ def _attack(
     low = np.full(len(expressions), np.nan)
     high = np.full(len(expressions), np.nan)
     proven = np.zeros(len(expressions), bool)
+
+    def wanted(row: int) -> bool:
+        if focus is None:
+            return True
+        if row < n:
+            r, key = system.variables[row]
+            label = releases[r].labels[key]
+            return _name(r, label.table, label.as_dict()) in focus
+        label = releases[1].labels[paired[row - n]]
+        return _name(1, label.table, label.as_dict()) in focus
+
     for row in np.flatnonzero(~targets.cleared()):
-        if targets.cleared(np.array([row]))[0]:
+        if not wanted(int(row)) or targets.cleared(np.array([row]))[0]:
             continue
         low[row] = solver.bound(row, 1)
         high[row] = solver.bound(row, -1)

@@ -117,6 +117,17 @@ def run_release(
     earlier identical release it pointed to). ``difference_rule=False`` protects the
     release as if the ledger held no earlier release (what the releases did before the
     rule: for the tests that show what it prevents)."""
+    return run_release_with_notes(store, name, releases, period, difference_rule)[0]
+
+
+def run_release_with_notes(
+    store: Path,
+    name: str,
+    releases: Path,
+    period: str | None = None,
+    difference_rule: bool = True,
+) -> tuple[Path, list[str]]:
+    """:func:`run_release`, and the protection's notes (what the difference rule did)."""
     from flows.tasks.release import count_release, protect_release, publish_release
 
     spec = release_spec(name)
@@ -127,7 +138,7 @@ def run_release(
         counted = replace(counted, history=None)
     protected = protect_release.fn(spec, counted, profile, {})
     published = publish_release.fn(spec, store, releases, counted, protected, profile)
-    return Path(getattr(published, "folder", published))
+    return Path(getattr(published, "folder", published)), list(protected.protection.notes)
 
 
 def opt_out(con: duckdb.DuckDBPyConnection, upn: str, effective: date, ref: str) -> None:
@@ -390,9 +401,11 @@ class NightlyStore:
     store: Path
     releases: list[Path] = field(default_factory=list)
     difference_rule: bool = True
+    notes: dict[Path, list[str]] = field(default_factory=dict)
+    """Each release's protection notes (which tables the difference rule checked)."""
 
     def run(self) -> Path:
-        folder = run_release(
+        folder, self.notes[folder] = run_release_with_notes(
             self.store,
             "nightly-performance",
             self.work / "releases",
@@ -445,7 +458,11 @@ def nightly_after_a_leaver(nightly: NightlyStore) -> Scenario:
         old,
         new,
         (_changed(pupil, NIGHTLY_ATTRIBUTES),),
-        notes={"academic_year": LATEST_YEAR, "counted": (before, after)},
+        notes={
+            "academic_year": LATEST_YEAR,
+            "counted": (before, after),
+            "protection": nightly.notes[new],
+        },
     )
 
 
@@ -466,5 +483,9 @@ def nightly_after_backdated_opt_out(nightly: NightlyStore) -> Scenario:
         old,
         new,
         (_changed(pupil, NIGHTLY_ATTRIBUTES),),
-        notes={"academic_year": EARLIER_YEAR, "counted": (before, after)},
+        notes={
+            "academic_year": EARLIER_YEAR,
+            "counted": (before, after),
+            "protection": nightly.notes[new],
+        },
     )

@@ -297,6 +297,12 @@ def test_a_night_after_a_leaver_or_a_backdated_opt_out_discloses_nothing(
     (pupil,) = night.changed
     manifest = json.loads((night.new / "manifest.json").read_text())
     assert manifest["revises"] == night.old.name
+    # the rule checked the year whose pupils changed (and, after the leaver, no other)
+    year = night.notes["academic_year"].replace("/", "-")
+    checked = [n for n in night.notes["protection"] if "earlier release" in n]
+    assert any(year in n for n in checked), night.notes["protection"]
+    if scenario == "leaver":
+        assert len(checked) == 2 and all(year in n for n in checked), checked  # KS2, absence
     for options in ({}, {"removals_only": True}):
         report = attack_pair(night.old, night.new, beyond_totals=True, **options)
         # the attacker sees that one pupil left the school, in the year that changed ...
@@ -314,6 +320,7 @@ def test_a_night_after_a_leaver_or_a_backdated_opt_out_discloses_nothing(
 def test_without_the_difference_rule_a_leaver_discloses(nightly: Nights) -> None:
     leaver = nightly.leaver_without_rule
     (pupil,) = leaver.changed
+    assert not [n for n in leaver.notes["protection"] if "earlier release" in n]
     report = attack_pair(leaver.old, leaver.new)
     # sex, disadvantage, SEN, EAL, ethnic group and "met the expected standard" are read off
     assert disclosed_attributes(report, "ks2") == {
