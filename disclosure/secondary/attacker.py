@@ -57,9 +57,9 @@ class Cut:
 
 
 class DualBoundError(RuntimeError):
-    """The attacker LP's duals give no valid Benders cut, even solved from scratch (a
-    numerical failure of the LP solver): the optimal method cannot go on and keeps the best
-    protecting pattern it has."""
+    """The attacker LP's duals give no valid Benders cut (Fischetti and Salazar, JASA 2000),
+    even solved from scratch (a numerical failure of the LP solver): the optimal method
+    cannot go on and keeps the best protecting pattern it has."""
 
 
 @dataclass(frozen=True)
