@@ -220,6 +220,11 @@ class SuppressedCell:
     """Disclosed as well when the new release shows only each place's totals (its attribute
     cells all suppressed): what the change of the totals gives away, whatever the pattern
     (``attack(..., beyond_totals=True)``)."""
+    published_before: int | None = None
+    """A cell of the new release: the value the old release published for it (None when the
+    old release suppressed it or has no such cell). Pinned to an interval holding that
+    value, the cell shows what was public already (that it did not change, a change of 0,
+    which is free): not disclosed. Releases published exactly (no rounding)."""
 
     @property
     def recovered(self) -> bool:
@@ -236,8 +241,14 @@ class SuppressedCell:
         )
 
     @property
+    def shown_before(self) -> bool:
+        """Pinned only to what the old release published for the cell."""
+        before = self.published_before
+        return before is not None and self.low <= before <= self.high
+
+    @property
     def disclosed(self) -> bool:
-        return (self.recovered or self.narrowed) and not self.by_totals
+        return (self.recovered or self.narrowed) and not self.by_totals and not self.shown_before
 
 
 @dataclass(frozen=True)
@@ -795,6 +806,7 @@ def _attack(
                 _int(high[i]),
                 bool(proven[i]),
                 threshold,
+                published_before=_published_before(releases, r, key),
             )
         )
 
@@ -832,6 +844,14 @@ def _attack(
         solves=solver.solves,
         unsettled=solver.unsettled,
     )
+
+
+def _published_before(releases: list[Release], r: int, key: CellKey) -> int | None:
+    """For a cell of the new release of a pair, the value the old release published for it."""
+    if r != 1 or len(releases) != 2:
+        return None
+    value = releases[0].values.get(key)
+    return None if value is None else int(value)
 
 
 def _int(value: float) -> int:

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from attacker import attack_pair, attack_release, read_release
+from attacker import SuppressedCell, attack_pair, attack_release, read_release
 from handmade import TOTAL, HandTable, grid, write_release_folder
 
 HERE = Path(__file__).parent
@@ -218,3 +218,15 @@ def test_a_release_whose_published_cells_break_a_relation_is_refused(tmp_path: P
     )
     with pytest.raises(ValueError, match="break the relation"):
         attack_release(write_release_folder(tmp_path / "r", [broken]))
+
+
+def test_a_new_cell_pinned_at_what_the_old_release_published_is_not_disclosed() -> None:
+    """A cell the old release published (109) and the new one hides: pinned at 109 by the
+    pair, it shows only what was public (no change); pinned at another value it is
+    disclosed, and so is any cell of the old release pinned by the pair."""
+    shown = SuppressedCell(1, "t", {"school": "A"}, 109, 109, True, 3, published_before=109)
+    assert shown.recovered and not shown.disclosed
+    moved = SuppressedCell(1, "t", {"school": "A"}, 108, 108, True, 3, published_before=109)
+    assert moved.disclosed
+    old = SuppressedCell(0, "t", {"school": "A"}, 2, 2, True, 3)
+    assert old.disclosed
