@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
 from disclosure import DFE, ProtectionInfeasibleError, link_tables
 from disclosure.levels import ProtectionLevels
+from disclosure.linking import LinkedCells
 from disclosure.primary import is_sensitive, upper_protection_levels
 from disclosure.secondary.attacker import AttackerModel
-from disclosure.secondary.optimal import optimal_pattern
+from disclosure.secondary.optimal import OptimalResult, optimal_pattern
 
 from ..cases import region_by_gender
 
@@ -20,14 +23,32 @@ def setup():
     return linked, values, primary, levels
 
 
-def test_optimal_pattern_is_least_cost_and_proven() -> None:
-    linked, values, _, levels = setup()
-    costs = values + 1.0
-    result = optimal_pattern(
+def unforced(
+    linked: LinkedCells,
+    values: np.ndarray,
+    levels: ProtectionLevels,
+    costs: np.ndarray,
+    **options: Any,
+) -> OptimalResult:
+    """``optimal_pattern`` on ``linked`` with nothing forced published (Fischetti and Salazar,
+    JASA 2000)."""
+    return optimal_pattern(
         AttackerModel(linked.relations, values, 100.0),
         linked.relations,
         levels,
         np.zeros(linked.size, dtype=bool),
+        costs,
+        **options,
+    )
+
+
+def test_optimal_pattern_is_least_cost_and_proven() -> None:
+    linked, values, _, levels = setup()
+    costs = values + 1.0
+    result = unforced(
+        linked,
+        values,
+        levels,
         costs,
     )
     assert result.pattern is not None and result.proven_optimal
@@ -38,11 +59,10 @@ def test_optimal_pattern_is_least_cost_and_proven() -> None:
 
 def test_count_costs_pick_four_cells() -> None:
     linked, values, _, levels = setup()
-    result = optimal_pattern(
-        AttackerModel(linked.relations, values, 100.0),
-        linked.relations,
+    result = unforced(
+        linked,
+        values,
         levels,
-        np.zeros(linked.size, dtype=bool),
         np.ones(linked.size),
     )
     assert result.pattern is not None and result.pattern.sum() == 4
@@ -62,11 +82,10 @@ def test_optimal_reports_infeasibility() -> None:
 
 def test_round_limit_returns_no_pattern_with_a_note() -> None:
     linked, values, _, levels = setup()
-    result = optimal_pattern(
-        AttackerModel(linked.relations, values, 100.0),
-        linked.relations,
+    result = unforced(
+        linked,
+        values,
         levels,
-        np.zeros(linked.size, dtype=bool),
         values + 1.0,
         max_rounds=1,
     )
@@ -82,11 +101,10 @@ def test_start_cells_stay_suppressed_at_no_cost() -> None:
     labels = [linked.label(i) for i in range(linked.size)]
     for name in ("gender=male, region=B", "gender=female, region=B"):
         start[labels.index(name)] = True
-    result = optimal_pattern(
-        AttackerModel(linked.relations, values, 100.0),
-        linked.relations,
+    result = unforced(
+        linked,
+        values,
         levels,
-        np.zeros(linked.size, dtype=bool),
         values + 1.0,
         start=start,
     )
@@ -148,11 +166,10 @@ def test_inexact_duals_are_solved_again_from_scratch(monkeypatch: pytest.MonkeyP
         return tight(self, cell, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(AttackerModel, "_tight_bound", first_fails)
-    result = optimal_pattern(
-        AttackerModel(linked.relations, values, 100.0),
-        linked.relations,
+    result = unforced(
+        linked,
+        values,
         levels,
-        np.zeros(linked.size, dtype=bool),
         values + 1.0,
     )
     assert failed and result.pattern is not None and result.proven_optimal
@@ -169,11 +186,10 @@ def test_duals_failing_twice_keep_the_incumbent_with_a_note(
     monkeypatch.setattr(AttackerModel, "_tight_bound", lambda *args: None)
     everything = ~np.zeros(linked.size, dtype=bool)
     for incumbent in (everything, None):
-        result = optimal_pattern(
-            AttackerModel(linked.relations, values, 100.0),
-            linked.relations,
+        result = unforced(
+            linked,
+            values,
             levels,
-            np.zeros(linked.size, dtype=bool),
             values + 1.0,
             incumbent=incumbent,
         )
