@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from cli.app import DEFAULT_CENSUS_DATE, DbOption, ReportsOption, app, console
+from cli.app import DEFAULT_CENSUS_DATE, DbOption, ReportsOption, app, console, prefect_defaults
+from cli.prefect_server import temporary_prefect_server
 from cli.progress import step
 from cli.quality_runs import QualityRuns
-from cli.run import print_result, run_release_flow
+from cli.run import print_result, run_release_flow, starting_prefect
 from pipeline.dashboard import dashboard_dir
 from pipeline.releases.registry import RELEASES
 from pipeline.releases.spec import ReleaseSpec
@@ -52,15 +53,18 @@ def demo(
             defects=defects,
         )  # fmt: skip
         folders = write_history(boroughs, out)
-    for spec, input_dirs in demo_plan(folders):
-        console.rule(spec.title)
-        quality = QualityRuns(Settings.from_env(reports=reports).reports_dir)
-        result = run_release_flow(
-            spec, spec.period.default, input_dirs=input_dirs, db=db, reports=reports
-        )
-        print_result(result, quality.new_indexes(), spec.name)
-        if spec.dashboard:
-            print_dashboard(reports)
+    prefect_defaults(quiet=True)
+    # one temporary Prefect server for the three flows, stopped with the command (cli.run)
+    with temporary_prefect_server(on_start=starting_prefect):
+        for spec, input_dirs in demo_plan(folders):
+            console.rule(spec.title)
+            quality = QualityRuns(Settings.from_env(reports=reports).reports_dir)
+            result = run_release_flow(
+                spec, spec.period.default, input_dirs=input_dirs, db=db, reports=reports
+            )
+            print_result(result, quality.new_indexes(), spec.name)
+            if spec.dashboard:
+                print_dashboard(reports)
 
 
 def demo_plan(folders: list[Path]) -> list[tuple[ReleaseSpec, list[Path]]]:

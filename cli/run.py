@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,7 +19,8 @@ import typer
 
 from cli.app import DbOption, ReportsOption, console, fail, prefect_defaults, run_app
 from cli.data_commands import print_loads
-from cli.progress import flow_steps
+from cli.prefect_server import temporary_prefect_server
+from cli.progress import flow_steps, step
 from cli.quality_runs import QualityRuns
 from cli.run_arguments import check_run_arguments
 from cli.store_lock import hold_store
@@ -81,8 +83,9 @@ def run_release_flow(
 ) -> RunResult:
     """Check every argument (``cli.run_arguments``: no flow starts on a user's mistake), then
     hold the store (``cli.store_lock``: a run or load already using it is waited for before
-    Prefect starts) and run ``spec``'s flow, turning a pipeline error into one clear CLI
-    error."""
+    Prefect starts) and run ``spec``'s flow on Prefect's temporary server tied to this
+    command (``cli.prefect_server``: no server outlives a killed run), turning a pipeline
+    error into one clear CLI error."""
     profile = profile or spec.default_profile
     try:
         checked = check_run_arguments(
@@ -95,7 +98,7 @@ def run_release_flow(
         from flows.releases import RELEASE_FLOWS  # Prefect: slow to import (see cli.app)
 
         try:
-            with flow_steps(console):
+            with temporary_prefect_server(on_start=starting_prefect), flow_steps(console):
                 return RELEASE_FLOWS[spec.name](
                     period=checked,
                     profile=profile,
@@ -106,6 +109,11 @@ def run_release_flow(
                 )
         except PupilstatsError as error:
             raise fail(error) from None
+
+
+def starting_prefect() -> AbstractContextManager[None]:
+    """The progress line of starting Prefect's temporary server."""
+    return step(console, "starting Prefect's temporary server")
 
 
 def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
