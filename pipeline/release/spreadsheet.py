@@ -32,6 +32,7 @@ import pandas as pd
 from pipeline.release.context import ReleaseContext
 from pipeline.release.describe import SCHOOL_LEVEL, WARD_LEVEL
 from pipeline.release.published import ReleaseTable
+from pipeline.release.sheet_text import check_sheet_text
 
 SPREADSHEET_FILE = "release.xlsx"
 SUPPRESSED, NOT_APPLICABLE = "[c]", "[z]"
@@ -105,14 +106,18 @@ def _place_names(table: ReleaseTable, context: ReleaseContext) -> tuple[str, lis
 
 def table_frame(table: ReleaseTable, context: ReleaseContext) -> pd.DataFrame:
     """The table as the sheet shows it: codes as text (the places' names beside their
-    codes), figures as numbers or shorthand."""
+    codes), figures as numbers or shorthand. A code or name gptables would read as its own
+    markup is refused (``pipeline.release.sheet_text``)."""
     figures = {table.measure, *(c.column for c in table.derived)}
     names = _place_names(table, context)
     data = {}
     for column, heading in zip(table.columns, _headings(table), strict=True):
         values = table.cells[column].cast(str).to_list()
+        if column not in figures:
+            check_sheet_text(table.name, column, values)
         data[heading] = [figure(v, context.symbol) for v in values] if column in figures else values
         if names is not None and table.geography and column == table.geography.column:
+            check_sheet_text(table.name, names[0], names[1])
             data[names[0]] = names[1]
     return pd.DataFrame(data, dtype=object)
 
