@@ -4,7 +4,10 @@ Lists the store's ``quarantine`` table (``pipeline.store.tables``) grouped by fi
 the line, the field, the check it failed and the value, so a data manager can open the file
 at that line. A value that identifies a pupil is masked: the value of an identifying column
 (UPN, names, date of birth, postcode: ``schema.inputs.IDENTIFYING_COLUMNS``) and a whole row
-that could not be split into fields. ``--file`` keeps one file (its path or name), ``--run``
+that could not be split into fields. A value holding anything a terminal would act on or not
+show (a newline, a carriage return, an escape sequence, a right-to-left override, a
+zero-width space) is shown escaped, as Python writes it (``'Oak\\nFake'``), so each row is
+one line and shows what the file holds. ``--file`` keeps one file (its path or name), ``--run``
 one load (its run id, or the start of it, as the headings show).
 """
 
@@ -29,14 +32,15 @@ RUN_ID_SHOWN = 8
 
 
 def shown_value(field: str | None, value: str | None) -> str:
-    """``value`` as listed: masked if it identifies a pupil (module docstring)."""
+    """``value`` as listed: masked if it identifies a pupil, escaped if it holds a character
+    that is not printable (module docstring)."""
     if value is None:
         return ""
     if field is None:
         return MASK  # a whole malformed row: it may hold any identifier
     if any(f.strip() in IDENTIFYING_COLUMNS for f in field.split(",")):
         return MASK
-    return value
+    return value if value.isprintable() else repr(value)
 
 
 def _matches_file(stored: str, wanted: str) -> bool:

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from cli.quarantine import shown_value
 
 runner = CliRunner()
 IDACI_LINES = (4, 9, 17)
@@ -128,3 +129,22 @@ def test_validate_prints_per_check_the_column_count_and_first_lines(
     assert f"upn_check_letter upn 1 line(s) {UPN_LINE}" in said
     assert f"not_a_date date_of_birth 1 line(s) {DOB_LINE}" in said
     assert any(re.match(rf"\S+ \(row\) 1 line\(s\) {MALFORMED_LINE}$", s) for s in said)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("Oak\nFake line 2", "'Oak\\nFake line 2'"),
+        ("\r=1+1", "'\\r=1+1'"),
+        ("\x1b[31mpwn\x1b[0m", "'\\x1b[31mpwn\\x1b[0m'"),
+        ("Oak\u202eloohcS", "'Oak\\u202eloohcS'"),
+        ("Sm\u200bith", "'Sm\\u200bith'"),
+        ("Ysgol Gymraeg Ffôr-Cŵn", "Ysgol Gymraeg Ffôr-Cŵn"),
+        ("=HYPERLINK(1)", "=HYPERLINK(1)"),
+    ],
+)
+def test_a_value_a_terminal_would_act_on_is_listed_escaped_on_one_line(
+    value: str, shown: str
+) -> None:
+    assert shown_value("school_name", value) == shown
+    assert shown_value("legal_surname", value) == "<masked>"
