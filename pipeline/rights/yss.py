@@ -26,10 +26,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.atomic_files import write_file_atomically
+from pipeline.atomic_files import remove_stale_partial_files, write_file_atomically
+from pipeline.fault_points import fault_point
 from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
 from pipeline.rights.consent_register import instruction_in_force
 from pipeline.rights.restriction import RESTRICTION, age_on, restriction_counts
+from pipeline.rights.share_names import checked_share_name
 from pipeline.spreadsheet_cells import safe_csv
 from schema.errors import PupilstatsError
 
@@ -182,16 +184,18 @@ def extract_rows(
 
 def share_path(out: Path, shares_dir: Path) -> Path:
     """Where ``out`` goes: a bare file name lands in ``<shares>/yss/``; any other path must
-    resolve inside it, or the extract is refused."""
+    resolve inside it, and the name must be a share name (``pipeline.rights.share_names``),
+    or the extract is refused."""
     folder = (shares_dir / SHARE_FOLDER).resolve()
     target = folder / out.name if out.parent == Path(".") else out.resolve()
     if target.parent != folder:
         raise PupilstatsError(
             f"the Youth Support Services extract is written only under {folder}/, "
-            f"not to {out}: give a file name"
+            f"not to {str(out)!r}: give a file name"
         )
     if target.suffix != ".csv" or target.name.startswith("."):
         raise PupilstatsError(f"the extract's file name must end in .csv, not {target.name!r}")
+    checked_share_name(target.name, "--out")
     return target
 
 
@@ -231,11 +235,15 @@ def write_yss_extract(
         "Not a statistical release.",
     }
     _owner_only_dirs(target.parent, shares_dir)
+    remove_stale_partial_files(target.parent)
     manifest_path = target.with_name(target.stem + ".manifest.json")
-    write_file_atomically(target, data, OWNER_ONLY_FILE)
+    # the manifest first: an extract is never there without the manifest describing it
     write_file_atomically(
         manifest_path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"), OWNER_ONLY_FILE
     )
+    fault_point("yss: manifest written")
+    write_file_atomically(target, data, OWNER_ONLY_FILE)
+    fault_point("yss: extract written")
     log_actions(
         con,
         [
