@@ -40,7 +40,8 @@ SCORE_OR_CODE = "score_or_code"
 """A KS2 subject needs exactly one of a scaled score and a non-score code."""
 FORM_REASONS: tuple[str, ...] = tuple(form.reason for form in FORMS)
 """A free-text value without its column's form (``schema.forms``): ``not_plain_text``,
-``not_an_ons_code``, ``not_a_postcode``, ``not_a_name``. Such a value could start a
+``not_an_ons_code``, ``not_a_postcode``, ``not_a_name``, ``not_a_urn``,
+``not_an_academic_year``. Such a value could start a
 spreadsheet formula or hold a control character in an output."""
 
 ROW_REASONS: tuple[str, ...] = (

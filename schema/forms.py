@@ -69,5 +69,19 @@ PERSON_NAME = TextForm(
     description="a name: letters (accents included), spaces, hyphens and apostrophes",
 )
 
-FORMS: tuple[TextForm, ...] = (PLAIN_TEXT, ONS_CODE, POSTCODE, PERSON_NAME)
+URN = TextForm(
+    reason="not_a_urn",
+    pattern=r"\A[0-9]{6}\Z",
+    description="a unique reference number (URN): 6 digits, e.g. 100001",
+)
+"""A school's URN, printed beside its LAESTAB in releases and the Youth Support Services share."""
+
+ACADEMIC_YEAR = TextForm(
+    reason="not_an_academic_year",
+    pattern=r"\A[0-9]{4}/[0-9]{2}\Z",
+    description="an academic year: 4 digits, a slash and 2 digits, e.g. 2025/26",
+)
+"""The academic year of a row of results, absence or measurements (the period of releases)."""
+
+FORMS: tuple[TextForm, ...] = (PLAIN_TEXT, ONS_CODE, POSTCODE, PERSON_NAME, URN, ACADEMIC_YEAR)
 """Every form; their reasons are quarantine reasons (``expectations.reasons``)."""

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from schema import codes
-from schema.forms import ONS_CODE, PERSON_NAME, PLAIN_TEXT, POSTCODE, TextForm
+from schema.forms import (
+    ACADEMIC_YEAR,
+    ONS_CODE,
+    PERSON_NAME,
+    PLAIN_TEXT,
+    POSTCODE,
+    URN,
+    TextForm,
+)
 
 LINE = "_line"
 """Column holding the line of the source file a row starts on (header = line 1): every
@@ -89,7 +97,7 @@ SCHOOLS = InputSchema(
     key=("laestab",),
     columns=(
         Column("laestab", pl.Utf8, description="LA number + DfE establishment number"),
-        Column("urn", pl.Utf8, description="Unique reference number (6 digits)"),
+        Column("urn", pl.Utf8, description="Unique reference number (6 digits)", form=URN),
         Column("school_name", pl.Utf8, form=PLAIN_TEXT),
         Column("phase", pl.Utf8, codes=codes.PHASES),
         Column(
@@ -111,7 +119,7 @@ CENSUS = InputSchema(
         Column("census_date", pl.Date, description="Census reference date"),
         UPN,
         Column("laestab", pl.Utf8),
-        Column("urn", pl.Utf8),
+        Column("urn", pl.Utf8, form=URN),
         Column("legal_surname", pl.Utf8, identifier=True, form=PERSON_NAME),
         Column("forename", pl.Utf8, identifier=True, form=PERSON_NAME),
         Column("date_of_birth", pl.Date, identifier=True),
@@ -140,7 +148,7 @@ KS2 = InputSchema(
     key=("academic_year", "upn"),
     replaced_by=("academic_year",),
     columns=(
-        Column("academic_year", pl.Utf8, description="e.g. 2024/25"),
+        Column("academic_year", pl.Utf8, description="e.g. 2024/25", form=ACADEMIC_YEAR),
         UPN,
         Column("laestab", pl.Utf8),
         Column("reading_score", pl.Int64, required=False, minimum=80, maximum=120),
@@ -157,7 +165,7 @@ KS4 = InputSchema(
     key=("academic_year", "upn"),
     replaced_by=("academic_year",),
     columns=(
-        Column("academic_year", pl.Utf8),
+        Column("academic_year", pl.Utf8, form=ACADEMIC_YEAR),
         UPN,
         Column("laestab", pl.Utf8),
         Column("attainment8", pl.Float64, minimum=0.0, maximum=90.0),
@@ -173,7 +181,7 @@ ABSENCE = InputSchema(
     key=("academic_year", "upn", "laestab"),
     replaced_by=("academic_year",),
     columns=(
-        Column("academic_year", pl.Utf8),
+        Column("academic_year", pl.Utf8, form=ACADEMIC_YEAR),
         UPN,
         Column("laestab", pl.Utf8),
         Column("possible_sessions", pl.Int64, minimum=0),
@@ -188,7 +196,7 @@ NCMP = InputSchema(
     key=("academic_year", "upn"),
     replaced_by=("academic_year",),
     columns=(
-        Column("academic_year", pl.Utf8),
+        Column("academic_year", pl.Utf8, form=ACADEMIC_YEAR),
         UPN,
         Column("laestab", pl.Utf8),
         Column("school_year", pl.Utf8, codes=codes.NCMP_SCHOOL_YEARS),

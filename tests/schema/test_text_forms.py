@@ -10,10 +10,21 @@ from hypothesis import strategies as st
 
 from pipeline.load.parse import parse_rows
 from schema.errors import PupilstatsError
-from schema.forms import FORMS, ONS_CODE, PERSON_NAME, PLAIN_TEXT, POSTCODE, TextForm
+from schema.forms import (
+    ACADEMIC_YEAR,
+    FORMS,
+    ONS_CODE,
+    PERSON_NAME,
+    PLAIN_TEXT,
+    POSTCODE,
+    URN,
+    TextForm,
+)
 from schema.inputs import CENSUS, INPUTS, LINE
 from schema.values import parsed_value
 
+YEARLY_INPUTS = ("ks2", "ks4", "absence", "ncmp")
+"""Inputs of one academic year's results, absence or measurements."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PAYLOADS = (
     '=HYPERLINK("http://x","y")',
@@ -67,6 +78,12 @@ def test_the_reported_payloads_have_no_form(form: TextForm, payload: str) -> Non
             ["E05000001", "E01012345", "W05000980", "S13002516"],
             ["E0500000", "E050000011", "e05000001", "E05-00001", "E05000001\n"],
         ),
+        (URN, ["100001", "989602"], ["10001", "1000012", "=1+1", "10000l", "100001\n"]),
+        (
+            ACADEMIC_YEAR,
+            ["2025/26", "2099/00"],
+            ["2025-26", "2025/2026", "=1+1", "2025/26 ", "25/26"],
+        ),
         (
             POSTCODE,
             ["WN1 1AA", "EC1A 1BB", "M1 1AE", "B338TH", "ZZ13 3TR", "GIR 0AA"],
@@ -90,15 +107,18 @@ def test_every_free_text_column_that_reaches_an_output_has_a_form() -> None:
         if c.form is not None
     }
     assert forms == {
+        ("schools", "urn"): "not_a_urn",
         ("schools", "school_name"): "not_plain_text",
         ("schools", "ward_name"): "not_plain_text",
         ("schools", "ward_code"): "not_an_ons_code",
+        ("census", "urn"): "not_a_urn",
         ("census", "legal_surname"): "not_a_name",
         ("census", "forename"): "not_a_name",
         ("census", "postcode"): "not_a_postcode",
         ("census", "ward_code"): "not_an_ons_code",
         ("census", "lsoa_code"): "not_an_ons_code",
         ("consent", "source_ref"): "not_plain_text",
+        **{(name, "academic_year"): "not_an_academic_year" for name in YEARLY_INPUTS},
     }
 
 
