@@ -22,7 +22,6 @@ from stdnum.gb import upn as stdnum_upn
 
 from cli.app import DbOption, ReportsOption, app, console, fail, parse_date
 from cli.store_lock import hold_store
-from pipeline.rights.audit_log import checked_reason
 from pipeline.rights.consent_register import (
     Instruction,
     Withdrawal,
@@ -32,6 +31,7 @@ from pipeline.rights.consent_register import (
     withdraw_instructions,
 )
 from pipeline.rights.corrections import correct_field, erase_pupil
+from pipeline.rights.reasons import checked_case_reference, checked_reason_code, reasons_help
 from pipeline.rights.retention import (
     RetentionSchedule,
     apply_retention,
@@ -65,8 +65,20 @@ TypeOption = Annotated[
     str, typer.Option("--type", help=f"One of: {', '.join(codes.CONSENT_TYPES)}")
 ]
 ByOption = Annotated[str, typer.Option("--by", help=f"One of: {', '.join(codes.RECORDED_BY)}")]
-RefOption = Annotated[str, typer.Option("--ref", help="Reference of the source document")]
-ReasonOption = Annotated[str, typer.Option("--reason", help="Why (logged; never a UPN)")]
+RefOption = Annotated[
+    str,
+    typer.Option(
+        "--ref",
+        help="Case reference of the source document, PREFIX-YYYY-N (e.g. DSR-2025-142; "
+        "prefixes in pipeline/config/rights_reasons.toml)",
+    ),
+]
+CorrectReasonOption = Annotated[
+    str, typer.Option("--reason", help=f"Why (logged as this code). {reasons_help('correct')}")
+]
+EraseReasonOption = Annotated[
+    str, typer.Option("--reason", help=f"Why (logged as this code). {reasons_help('erase')}")
+]
 
 
 def checked_upn(text: str) -> str:
@@ -120,6 +132,7 @@ def consent_record(
     db: DbOption = None,
 ) -> None:
     """Record an opt-out or a restriction given by a parent, carer or the young person."""
+    run(lambda: checked_case_reference(ref))
     received = optional_date("--on", on, date.today())
     instruction = Instruction(
         upn=checked_upn(upn),
@@ -144,6 +157,7 @@ def consent_withdraw(
     db: DbOption = None,
 ) -> None:
     """Withdraw the pupil's opt-out or restriction (a new entry; history is kept)."""
+    run(lambda: checked_case_reference(ref))
     withdrawal = Withdrawal(
         upn=checked_upn(upn),
         consent_type=consent_type,
@@ -234,12 +248,13 @@ def correct(
     upn: UpnArgument,
     field: Annotated[str, typer.Option(help="The field to correct, e.g. postcode")],
     value: Annotated[str, typer.Option(help="The correct value (blank for none)")],
-    reason: ReasonOption,
+    reason: CorrectReasonOption,
     table: Annotated[str, typer.Option(help="The input table holding the field")] = "census",
     db: DbOption = None,
 ) -> None:
     """Correct one field of every row the pupil has in a table (logged without values)."""
     pupil = checked_upn(upn)
+    run(lambda: checked_reason_code(reason, "correct"))
     with store(db) as con:
         changed = run(lambda: correct_field(con, pupil, table, field, value, reason))
     console.print(f"corrected {table}.{field} in {changed} row(s)", highlight=False)
@@ -263,7 +278,7 @@ def rewrite_after(db_path: Path, done: str) -> Rewritten:
 @app.command("erase")
 def erase(
     upn: UpnArgument,
-    reason: ReasonOption,
+    reason: EraseReasonOption,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation")] = False,
     db: DbOption = None,
     reports: ReportsOption = None,
@@ -275,7 +290,7 @@ def erase(
     (YSS extracts, subject access bundles) are listed: erasure cannot recall them."""
     pupil = checked_upn(upn)
     settings = Settings.from_env(db=db, reports=reports)
-    run(lambda: checked_reason(reason))
+    run(lambda: checked_reason_code(reason, "erase"))
     if not yes and not typer.confirm(f"Erase every record held on {pupil}? This is final."):
         raise typer.Exit(code=1)
     with hold_store(settings.db_path):  # the erasure and the rewrite, with nothing between

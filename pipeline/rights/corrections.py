@@ -4,7 +4,8 @@ A correction sets one field of every row the pupil has in one input table to a v
 against the input schema (type, code set, range). An erasure deletes every row held on the
 pupil in every table (found from the catalog, ``pipeline.store.catalog``) except the rights
 audit log. Both are logged there with the pupil's keyed hash, the table, the field, the number
-of rows, the reason and the time, never with an old or new value. Every release computed
+of rows, the reason's code (``pipeline.rights.reasons``: no free text) and the time, never
+with an old or new value. Every release computed
 afterwards reflects them, because aggregates read the store as it is.
 
 An erasure also holds for the future: rows naming an erased pupil that a later delivery
@@ -20,7 +21,8 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline.rights.audit_log import AuditEntry, checked_reason, log_actions
+from pipeline.rights.audit_log import AuditEntry, log_actions
+from pipeline.rights.reasons import checked_reason_code
 from pipeline.store.pupil_keys import pupil_key, store_key
 from pipeline.store.transaction import rollback_quietly
 from pipeline.store.upkeep import delete_rows_held_on, record_correction
@@ -30,15 +32,6 @@ from schema.values import parsed_value
 
 NOT_CORRECTABLE_INPUTS = frozenset({"schools", "consent"})
 """The schools lookup names no pupil; consent is changed by ``pupilstats consent``."""
-
-
-def pupil_names(con: duckdb.DuckDBPyConnection, upn: str) -> list[str]:
-    """The surnames and forenames the census holds on the pupil (for the identifier guard:
-    a reason may not name them)."""
-    rows = con.execute(
-        "SELECT DISTINCT unnest([legal_surname, forename]) FROM census WHERE upn = ?", [upn]
-    ).fetchall()
-    return [r[0] for r in rows if r[0]]
 
 
 def _schema_for(table: str) -> InputSchema:
@@ -65,7 +58,7 @@ def correct_field(
             f"{table} has no field {field!r}; fields: {', '.join(schema.column_names)}"
         ) from None
     new_value = parsed_value(column, value)
-    why = checked_reason(reason, names=pupil_names(con, upn))
+    why = checked_reason_code(reason, "correct")
     key = pupil_key(store_key(con), upn)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -109,7 +102,7 @@ def erase_pupil(con: duckdb.DuckDBPyConnection, upn: str, reason: str) -> dict[s
     The erasure is logged even when nothing is held yet, so that a later delivery naming
     the pupil is erased too.
     """
-    why = checked_reason(reason, names=pupil_names(con, upn))
+    why = checked_reason_code(reason, "erase")
     key = pupil_key(store_key(con), upn)
     con.execute("BEGIN TRANSACTION")
     try:

@@ -83,7 +83,7 @@ def filled(form: str, values: dict[str, str]) -> str:
     form = form.replace(*SMALL_BOROUGH)
     form = form.replace('--reason "..."', '--reason "ticket SR-104"')
     if form.startswith(("pupilstats consent record", "pupilstats consent withdraw")):
-        form = form.replace("...", "--type research_opt_out --by parent --ref PT-0001")
+        form = form.replace("...", "--type research_opt_out --by parent --ref LET-2025-1")
     for placeholder in ("RELEASE_ID", "UPN", "NAME"):
         form = re.sub(rf"\b{placeholder}\b", values.get(placeholder, placeholder), form)
     assert "..." not in form and "DIR" not in form, f"nothing fills in {form!r}"

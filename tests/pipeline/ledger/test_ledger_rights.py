@@ -51,7 +51,7 @@ def test_subject_access_erasure_and_retention_leave_the_ledger_alone(
         assert [r["release_id"] for r in bundle["releases"]] == [published.release_id]
         assert not set(bundle["tables"]) & set(LEDGER_TABLES)
         assert not set(bundle["tables_searched"]) & set(LEDGER_TABLES)
-        deleted = erase_pupil(con, upn, "erasure request")
+        deleted = erase_pupil(con, upn, "data_subject_request")
         assert "census" in deleted and "release_population" in deleted
         assert not set(deleted) & set(LEDGER_TABLES)
         assert counts(con, kept) == before

@@ -137,19 +137,19 @@ def test_consent_commands(store_path: Path) -> None:
         insert_pupils(con, [Pupil(upn, date(2010, 3, 15))])
     db = ["--db", str(store_path)]
     record = ["consent", "record", upn, "--type", "parental_restriction", "--by", "parent"]
-    result = runner.invoke(app, [*record, "--on", "2024-05-01", "--ref", "LET-1", *db])
+    result = runner.invoke(app, [*record, "--on", "2024-05-01", "--ref", "LET-2024-1", *db])
     assert result.exit_code == 0, result.output
-    refused = runner.invoke(app, [*record, "--on", "2026-03-16", "--ref", "LET-2", *db])
+    refused = runner.invoke(app, [*record, "--on", "2026-03-16", "--ref", "LET-2026-2", *db])
     assert refused.exit_code == 1
     assert "turned 16 on 2026-03-15" in refused.output
     withdraw = ["consent", "withdraw", upn, "--type", "parental_restriction"]
     result = runner.invoke(
-        app, [*withdraw, "--by", "young_person", "--on", "2026-03-15", "--ref", "YP-1", *db]
+        app, [*withdraw, "--by", "young_person", "--on", "2026-03-15", "--ref", "YSS-2026-1", *db]
     )
     assert result.exit_code == 0, result.output
     shown = runner.invoke(app, ["consent", "show", upn, "--on", "2025-01-01", *db])
     assert shown.exit_code == 0, shown.output
-    assert "LET-1" in shown.output and "young_person" in shown.output
+    assert "LET-2024-1" in shown.output and "young_person" in shown.output
     assert "parental_restriction in force on 2025-01-01: yes" in shown.output
     later = runner.invoke(app, ["consent", "show", upn, "--on", "2026-03-15", *db])
     assert "parental_restriction in force on 2026-03-15: no" in later.output

@@ -43,12 +43,12 @@ def test_a_correction_changes_later_statistics_and_logs_no_value(
     insert_pupils(con, PUPILS)
     upn = PUPILS[0].upn
     assert fsm_count(con, "Y") == 0
-    assert correct_field(con, upn, "census", "fsm_eligible", "Y", "school corrected FSM") == 1
+    assert correct_field(con, upn, "census", "fsm_eligible", "Y", "school_correction") == 1
     assert fsm_count(con, "Y") == 1
-    assert correct_field(con, upn, "census", "postcode", "WN9 9ZZ", "moved house") == 1
+    assert correct_field(con, upn, "census", "postcode", "WN9 9ZZ", "data_subject_request") == 1
     log = audit_rows(con)
     key = pupil_key(store_key(con), upn)
-    assert log[0] == ("correct", key, "census", "fsm_eligible", 1, "school corrected FSM")
+    assert log[0] == ("correct", key, "census", "fsm_eligible", 1, "school_correction")
     text = repr(log)
     assert upn not in text and "WN9 9ZZ" not in text and "WN1 1AA" not in text
 
@@ -71,14 +71,15 @@ def test_bad_corrections_are_refused(
 ) -> None:
     insert_pupils(con, PUPILS[:1])
     with pytest.raises(PupilstatsError, match=message):
-        correct_field(con, PUPILS[0].upn, table, field, value, "fix")
+        correct_field(con, PUPILS[0].upn, table, field, value, "la_data_check")
     assert audit_rows(con) == []
 
 
-def test_a_reason_naming_the_pupil_is_refused(con: duckdb.DuckDBPyConnection) -> None:
+def test_a_reason_that_is_not_a_code_is_refused(con: duckdb.DuckDBPyConnection) -> None:
     insert_pupils(con, PUPILS[:1])
-    with pytest.raises(PupilstatsError, match="must not contain a UPN"):
+    with pytest.raises(PupilstatsError, match="is not a reason correct takes"):
         correct_field(con, PUPILS[0].upn, "census", "sex", "M", f"for {PUPILS[0].upn}")
+    assert audit_rows(con) == []
 
 
 def test_erasure_removes_every_row_and_survives_a_reload(store_path: Path) -> None:
@@ -91,7 +92,7 @@ def test_erasure_removes_every_row_and_survives_a_reload(store_path: Path) -> No
         )
         key = pupil_key(store_key(con), upn)
     result = runner.invoke(
-        app, ["erase", upn, "--reason", "erasure request ER-7", "--yes", "--db", str(store_path)]
+        app, ["erase", upn, "--reason", "data_subject_request", "--yes", "--db", str(store_path)]
     )
     assert result.exit_code == 0, result.output
     assert "census" in result.output
@@ -110,21 +111,32 @@ def test_correct_command(store_path: Path) -> None:
     with open_store(store_path) as con:
         insert_pupils(con, PUPILS[:2])
     upn = PUPILS[1].upn
-    args = ["correct", upn, "--field", "sen_provision", "--value", "E", "--reason", "EHC plan"]
+    args = [
+        "correct",
+        upn,
+        "--field",
+        "sen_provision",
+        "--value",
+        "E",
+        "--reason",
+        "school_correction",
+    ]
     result = runner.invoke(app, [*args, "--db", str(store_path)])
     assert result.exit_code == 0, result.output
     with open_store(store_path) as con:
         assert con.execute("SELECT sen_provision FROM census WHERE upn = ?", [upn]).fetchall() == [
             ("E",)
         ]
-    bad = runner.invoke(app, [*args[:4], "--value", "Z", "--reason", "x", "--db", str(store_path)])
+    bad = runner.invoke(
+        app, [*args[:4], "--value", "Z", "--reason", "school_correction", "--db", str(store_path)]
+    )
     assert bad.exit_code == 1 and "not a code of sen_provision" in bad.output
 
 
 def test_erasing_a_pupil_not_yet_held_keeps_later_deliveries_out(store_path: Path) -> None:
     upn = PUPILS[2].upn
     with open_store(store_path) as con:
-        assert erase_pupil(con, upn, "erasure request ER-8") == {}
+        assert erase_pupil(con, upn, "data_subject_request") == {}
         insert_pupils(con, PUPILS[2:4])
     with open_store(store_path) as con:
         held = con.execute("SELECT upn FROM census").fetchall()
@@ -135,7 +147,7 @@ def test_a_reload_of_the_corrected_delivery_is_corrected_again(store_path: Path)
     upn = PUPILS[0].upn
     with open_store(store_path) as con:
         insert_pupils(con, PUPILS[:3])
-        correct_field(con, upn, "census", "sen_provision", "E", "EHC plan issued")
+        correct_field(con, upn, "census", "sen_provision", "E", "school_correction")
         # the school's unchanged file is loaded again: same census date, old value
         con.execute("DELETE FROM census")
         insert_pupils(con, PUPILS[:3])
@@ -157,7 +169,7 @@ def test_a_reload_of_the_corrected_delivery_is_corrected_again(store_path: Path)
         assert rows == [(CENSUS_DATE, "E"), (later, "N")]
         held = rows_held(con, upn, pupil_key(store_key(con), upn))
         assert "pupil_corrections" in held
-    erase_pupil_args = ["erase", upn, "--reason", "erasure request", "--yes"]
+    erase_pupil_args = ["erase", upn, "--reason", "data_subject_request", "--yes"]
     assert runner.invoke(app, [*erase_pupil_args, "--db", str(store_path)]).exit_code == 0
     with open_store(store_path) as con:
         assert con.execute("SELECT count(*) FROM pupil_corrections").fetchall() == [(0,)]

@@ -37,7 +37,7 @@ def test_erase_leaves_no_copy_in_the_file_and_lists_earlier_shares(tmp_path: Pat
     assert strings_hits(db, ERASED.upn) > 0 and strings_hits(db, "Quillfeather") > 0
     key = key_path(db).read_bytes()
 
-    lines = invoke("erase", ERASED.upn, "--reason", "erasure request ER-7", "--yes", *where)
+    lines = invoke("erase", ERASED.upn, "--reason", "data_subject_request", "--yes", *where)
 
     assert strings_hits(db, ERASED.upn) == 0
     assert strings_hits(db, "Quillfeather") == 0
@@ -62,7 +62,7 @@ def test_a_reload_naming_an_erased_pupil_leaves_no_copy_either(tmp_path: Path) -
     db = tmp_path / "store" / "pupilstats.duckdb"
     with open_store(db) as con:
         insert_pupils(con, [ERASED, *OTHERS])
-    invoke("erase", ERASED.upn, "--reason", "erasure request ER-8", "--yes", "--db", str(db))
+    invoke("erase", ERASED.upn, "--reason", "data_subject_request", "--yes", "--db", str(db))
     with open_store(db) as con:  # a later delivery names the pupil again
         insert_pupils(con, [ERASED])
     assert strings_hits(db, ERASED.upn) == 0
@@ -76,6 +76,6 @@ def test_erase_with_no_share_says_so(tmp_path: Path) -> None:
         insert_pupils(con, [ERASED])
     reports = ["--reports", str(tmp_path / "reports")]
     lines = invoke(
-        "erase", ERASED.upn, "--reason", "request ER-9", "--yes", "--db", str(db), *reports
+        "erase", ERASED.upn, "--reason", "data_subject_request", "--yes", "--db", str(db), *reports
     )
     assert lines[-1] == "no YSS extract or subject access bundle under the shares folder holds them"

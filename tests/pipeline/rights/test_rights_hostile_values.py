@@ -39,7 +39,16 @@ def test_a_correction_without_the_fields_form_is_refused_in_one_line(
     pupil = Pupil(make_upn(1), date(2011, 1, 1))
     with open_store(store_path) as con:
         insert_pupils(con, [pupil])
-    args = ["correct", pupil.upn, "--field", field, "--value", value, "--reason", "moved house"]
+    args = [
+        "correct",
+        pupil.upn,
+        "--field",
+        field,
+        "--value",
+        value,
+        "--reason",
+        "data_subject_request",
+    ]
     result = runner.invoke(app, [*args, "--db", str(store_path)])
     assert result.exit_code == 1
     assert len(result.output.strip().splitlines()) == 1, result.output

@@ -20,7 +20,7 @@ UPN = make_upn(1)
     [
         ["consent", "show", UPN],
         ["sar", UPN, "--out", "bundle"],
-        ["erase", UPN, "--reason", "request ER-1", "--yes"],
+        ["erase", UPN, "--reason", "data_subject_request", "--yes"],
         ["retention", "--dry-run"],
     ],
 )

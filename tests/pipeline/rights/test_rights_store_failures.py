@@ -42,7 +42,8 @@ def test_disk_full_during_an_erasure_is_one_line(
 
     monkeypatch.setattr(cli.rights, "erase_pupil", full)
     result = CliRunner().invoke(
-        app, ["erase", PUPIL.upn, "--reason", "request ER-1", "--yes", "--db", str(store_path)]
+        app,
+        ["erase", PUPIL.upn, "--reason", "data_subject_request", "--yes", "--db", str(store_path)],
     )
     line = one_line(result)
     assert str(store_path) in line and "No space left on device" in line
@@ -60,7 +61,8 @@ def test_a_rewrite_that_cannot_be_made_says_the_erasure_stands(
 
     monkeypatch.setattr(cli.rights, "rewrite_store", locked)
     result = CliRunner().invoke(
-        app, ["erase", PUPIL.upn, "--reason", "request ER-2", "--yes", "--db", str(store_path)]
+        app,
+        ["erase", PUPIL.upn, "--reason", "data_subject_request", "--yes", "--db", str(store_path)],
     )
     line = one_line(result)
     assert line.startswith("error: the erasure is done, but the store could not be rewritten")
@@ -100,4 +102,4 @@ def test_a_failed_rollback_does_not_hide_the_cause(
     with open_store(store_path) as con:
         insert_pupils(con, [PUPIL])
         with pytest.raises(OSError, match="No space left on device"):
-            corrections.erase_pupil(con, PUPIL.upn, "request ER-3")
+            corrections.erase_pupil(con, PUPIL.upn, "data_subject_request")

@@ -47,7 +47,7 @@ def fill_store(con: duckdb.DuckDBPyConnection) -> None:
             OTHER, "parental_restriction", "parent", date(2025, 2, 1), date(2025, 2, 1), "L"
         ),
     )
-    correct_field(con, SUBJECT, "census", "postcode", "WN2 2BB", "parent reported a move")
+    correct_field(con, SUBJECT, "census", "postcode", "WN2 2BB", "data_subject_request")
     record_census_population(con, "funding-round-test", "funding-round", CENSUS_DATE)
     # a table added after the rights code was written is covered too
     con.execute("CREATE TABLE later_input (pupil VARCHAR, score BIGINT)")
