@@ -10,6 +10,7 @@ This is what a check of a new release against earlier ones reads.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import duckdb
 import polars as pl
@@ -50,9 +51,14 @@ def _cells(
     )
 
 
-def recorded_tables(con: duckdb.DuckDBPyConnection, release_id: str) -> list[LedgerTable]:
+def recorded_tables(
+    con: duckdb.DuckDBPyConnection,
+    release_id: str,
+    wanted: Callable[[str], bool] | None = None,
+) -> list[LedgerTable]:
     """The audited tables of ``release_id`` as its ledger entry holds them, in the order
-    they were recorded (none for a release not in the ledger)."""
+    they were recorded (none for a release not in the ledger); with ``wanted``, only the
+    tables whose name it accepts (the others' cells are not read)."""
     dimensions = _dimensions(con, release_id)
     rows = con.execute(
         "SELECT table_name, population, population_sql, measure_kind FROM ledger_tables "
@@ -61,6 +67,8 @@ def recorded_tables(con: duckdb.DuckDBPyConnection, release_id: str) -> list[Led
     ).fetchall()
     tables = []
     for name, population, population_sql, kind in rows:
+        if wanted is not None and not wanted(name):
+            continue
         dims = dimensions[name]
         tables.append(
             LedgerTable(

@@ -18,6 +18,10 @@ would). An earlier release whose paired tables hold the same values and pattern 
 one is left out: it tells the attacker nothing the later one does not. The attribute
 dimensions of each table are the ``ledger.toml`` declaration (data, not code).
 
+The published releases of a flow declared near-equal to the new one (two definitions of
+nearly the same pupils: ``pipeline.releases.near_equal``) are checked with it as well, in
+its terms, with nothing known of the change.
+
 :func:`protect_with_history` then protects a release's linked tables (the difference rule,
 the joint audit: ``disclosure.over_time.protect_over_time``) or, with no earlier release,
 as a single release; a release the joint audit fails is refused, as one its own audit fails
@@ -41,6 +45,7 @@ from pipeline.ledger.entry import LedgerTable
 from pipeline.ledger.read import LedgerRelease, ledger_releases, releases_of_period
 from pipeline.profiles import load_profile
 from pipeline.releases.ledger import LedgerDeclaration, ledger_declaration
+from pipeline.releases.near_equal import NearEqualRelease, near_equal_releases
 from pipeline.releases.registry import release_steps
 from pipeline.releases.spec import Counted, ReleaseSpec
 from schema.errors import ReleaseRefused
@@ -48,15 +53,24 @@ from schema.errors import ReleaseRefused
 
 @dataclass(frozen=True)
 class History:
-    """What a new release is protected against: the earlier releases (their paired tables
-    only) and, per table of the new release, its attribute dimensions."""
+    """What a new release is protected against: the earlier releases of its flow (their
+    paired tables only), the releases of flows declared near-equal to it
+    (``pipeline.releases.near_equal``) and, per table of the new release, its attribute
+    dimensions."""
 
     earlier: tuple[EarlierRelease, ...] = ()
     attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    near_equal: tuple[NearEqualRelease, ...] = ()
+
+    @property
+    def against(self) -> tuple[EarlierRelease, ...]:
+        """Every release the new one is checked with: its flow's, then the near-equal ones."""
+        return (*self.earlier, *(n.release for n in self.near_equal))
 
     def of(self, tables: Sequence[Table]) -> History:
         """The history of some of the release's tables (e.g. one population's): each earlier
-        release keeps the tables paired with them; one left with none is dropped."""
+        release keeps the tables paired with them, one left with none is dropped; a
+        near-equal release is kept whole when it pairs with some of them."""
         names = {t.name for t in tables}
         earlier = []
         for release in self.earlier:
@@ -65,7 +79,8 @@ class History:
                 suppressed = {t.name: release.suppressed[t.name] for t in kept}
                 earlier.append(replace(release, tables=kept, suppressed=suppressed))
         attributes = {n: a for n, a in self.attributes.items() if n in names}
-        return History(_distinct(earlier), attributes)
+        near = tuple(n for n in self.near_equal if n.pairs_with & names)
+        return History(_distinct(earlier), attributes, near)
 
 
 def value_changes(new: Sequence[Table], old: Sequence[Table]) -> Iterator[np.ndarray]:
@@ -162,7 +177,19 @@ def release_history(con: duckdb.DuckDBPyConnection, spec: ReleaseSpec, counted: 
                 change=change_between([tables[t.name] for t in old], old),
             )
         )
-    return History(_distinct(earlier), attributes)
+    near = near_equal_releases(con, spec.name, counted.reference_date, list(tables.values()))
+    return History(_distinct(earlier), attributes, _distinct_near(tuple(near)))
+
+
+def _distinct_near(near: Sequence[NearEqualRelease]) -> tuple[NearEqualRelease, ...]:
+    """``near`` without the releases that a later one of the same tables holds unchanged."""
+    return tuple(
+        n
+        for i, n in enumerate(near)
+        if not any(
+            n.pairs_with == m.pairs_with and _same_as(n.release, m.release) for m in near[i + 1 :]
+        )
+    )
 
 
 def changed_cells(tables: Sequence[Table], history: History) -> int:
@@ -228,24 +255,25 @@ def protect_with_history(
     **options: Any,
 ) -> ProtectedWithHistory:
     """``tables`` protected under ``profile`` (``requested`` cells and ``options`` go to
-    ``disclosure.protect``) against ``history``'s earlier releases, and audited (afresh, or
-    with no history and ``audit_afresh=False`` by the protection's own audit); refused
-    (``ReleaseRefused``) when the joint audit fails (module docstring)."""
+    ``disclosure.protect``) against ``history``'s earlier releases (its flow's and the
+    near-equal ones), and audited (afresh, or with ``audit_afresh=False`` by the
+    protection's own audit: for a caller that audits what is published afresh itself);
+    refused (``ReleaseRefused``) when the joint audit fails (module docstring)."""
 
     def alone(protection: Protection) -> ProtectedWithHistory:
         checked = audit(tables, protection, profile) if audit_afresh else protection.audit
         return ProtectedWithHistory(protection, checked)
 
-    if history is None or not history.earlier:
+    if history is None or not history.against:
         return alone(protect(tables, profile, requested=requested, **options))
-    if not any(_changed(tables, release) for release in history.earlier):
+    if not history.near_equal and not any(_changed(tables, r) for r in history.earlier):
         # the same counts as every earlier release: protected as before (deterministic),
         # the same publication if the pattern is the same too, and nothing to check
         protection = protect(tables, profile, requested=requested, **options)
         if all(_same_pattern(protection, release) for release in history.earlier):
             return alone(protection)
     result = protect_over_time(
-        tables, profile, history.earlier, history.attributes, requested=requested, **options
+        tables, profile, history.against, history.attributes, requested=requested, **options
     )
     joint = result.joint
     if not joint.passed:
@@ -256,8 +284,37 @@ def protect_with_history(
             "was released"
         )
     required = sum(frame.height for frame in result.required.values())
-    own = audit(tables, result.protection, profile, required=result.required)
+    # the protection's own audit already checked this pattern with these levels (the
+    # difference rule's among them); afresh means a second, separate run of the audit
+    own = (
+        audit(tables, result.protection, profile, required=result.required)
+        if audit_afresh
+        else result.protection.audit
+    )
     return ProtectedWithHistory(result.protection, own, joint, required)
+
+
+def refuse_rounded_revision(
+    tables: Sequence[Table], profile: Profile, history: History | None
+) -> None:
+    """Refuse (``ReleaseRefused``) a release rounded to a base (the NHS profile: every count
+    to 5) whose counts changed since an earlier release of the same period: it is not
+    revised. Two roundings of nearly the same counts, with what the attacker knows of the
+    change, narrow small cells of either release (a re-issue of the health release of a
+    3,000-pupil borough after one opt-out: 38 cells narrowed inside 1..7 by the joint audit;
+    after the difference rule and the earlier pattern kept, still 8, in 150 s). An unchanged
+    re-run is not refused (it writes nothing new), nor is a release whose earlier releases
+    were withdrawn from the ledger."""
+    if profile.rounding_base is None or history is None:
+        return
+    changed = [release.name for release in history.earlier if _changed(tables, release)]
+    if changed:
+        raise ReleaseRefused(
+            f"the counts changed since release {changed[-1]} of the same period, and a release "
+            f"rounded to {profile.rounding_base} is not revised (two roundings of nearly the "
+            "same counts would narrow its small cells; README, Releases over time): nothing "
+            "was released"
+        )
 
 
 def with_history(con: duckdb.DuckDBPyConnection, spec: ReleaseSpec, counted: Counted) -> Counted:
@@ -277,6 +334,7 @@ __all__ = [
     "ProtectedWithHistory",
     "change_between",
     "protect_with_history",
+    "refuse_rounded_revision",
     "release_history",
     "with_history",
 ]

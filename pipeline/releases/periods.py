@@ -35,3 +35,10 @@ def academic_year(text: str) -> str:
     """``text`` if it names an academic year such as ``2025/26``, else a clear error."""
     academic_year_bounds(text)
     return text
+
+
+def academic_year_of(day: date) -> str:
+    """The academic year (1 September - 31 August) ``day`` falls in, as table names write it:
+    ``2025-26``."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"

@@ -46,6 +46,12 @@ Use the options as an attacker would: pairing every cell of two runs is only sou
 releases of the same flow and period, and ``removals_only`` only when the change is known
 to have taken pupils out (a re-issue after opt-outs, a leaver).
 
+Two flows that count nearly the same pupils under different definitions (funding counts a
+pupil at their main school on census day, absence every enrolment with an absence record)
+are paired the same way once the older release's cells are named as the newer one names
+them (:class:`SamePupils`: its population, its columns and the academic year it counts).
+The attacker knows nothing of the change then: some pupils are in one population only.
+
 Entry points: :func:`read_release`, :func:`attack` (one or two release folders),
 :func:`attack_release`, :func:`attack_pair`; the result is an :class:`AttackReport`.
 """
@@ -196,6 +202,39 @@ def read_release(folder: Path | str) -> Release:
         dimensions=totals,
         revealed=sorted(set(revealed)),
     )
+
+
+@dataclass(frozen=True)
+class SamePupils:
+    """What an attacker reads in two releases of different flows that count nearly the same
+    pupils: the older release's cells named as the newer one names them (its population
+    ``group``, its ``columns`` renamed, and ``coordinates`` added, e.g. the academic year
+    a census date falls in)."""
+
+    group: str
+    columns: dict[str, str]
+    coordinates: dict[str, str] = field(default_factory=dict)
+
+    def key(self, key: CellKey) -> CellKey:
+        named = [(self.columns.get(c, c), x) for c, x in key[1]]
+        return (self.group, tuple(sorted([*named, *self.coordinates.items()])))
+
+    def release(self, release: Release) -> Release:
+        """``release`` with every cell named as the other flow names it."""
+        return Release(
+            path=release.path,
+            flow=release.flow,
+            threshold=release.threshold,
+            values={self.key(k): v for k, v in release.values.items()},
+            labels={self.key(k): label for k, label in release.labels.items()},
+            relations={
+                (self.key(parent), tuple(sorted(self.key(c) for c in children)))
+                for parent, children in release.relations
+            },
+            tables=release.tables,
+            dimensions={self.columns.get(c, c): t for c, t in release.dimensions.items()},
+            revealed=[self.key(k) for k in release.revealed],
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -647,8 +686,11 @@ def attack(
     additions_only: bool = False,
     geography: Sequence[str] = GEOGRAPHY,
     beyond_totals: bool = False,
+    same_pupils: SamePupils | None = None,
 ) -> AttackReport:
-    """Attack one release, or two releases of the same flow (old, new) together.
+    """Attack one release, or two releases of the same flow (old, new) together; with
+    ``same_pupils``, two releases of flows that count nearly the same pupils (the old
+    release's cells named as the new one names them).
 
     ``geography``: dimensions that are not attributes of a pupil; a difference is an
     attribute disclosure only in a cell below the total of some other dimension.
@@ -662,6 +704,8 @@ def attack(
     if not 1 <= len(folders) <= 2:
         raise ValueError("attack one release or a pair")
     releases = [read_release(f) for f in folders]
+    if same_pupils is not None:
+        releases[0] = same_pupils.release(releases[0])
     report = _attack(releases, removals_only, additions_only, geography)
     # the baseline only marks what the pair discloses: with nothing disclosed, nothing to mark
     to_mark = report.disclosed_cells or report.attribute_disclosures

@@ -22,6 +22,9 @@ Scenarios (issue 15):
 3. :func:`nightly_after_backdated_opt_out`: then a pupil of the year before opts out with
    effect before that year's census, and the nightly release runs again: its 2024/25 slice
    changes.
+4. :func:`funding_then_absence`: the funding round of the autumn census, then the nightly
+   release, whose absence tables of that year count nearly the same pupils (every
+   enrolment with an absence record, at the school holding it): two flows, not two runs.
 
 Controls: :func:`funding_rerun_unchanged` (nothing changed) and
 :func:`funding_after_group_opt_out` (pupils identical in every published attribute opt out
@@ -488,4 +491,57 @@ def nightly_after_backdated_opt_out(nightly: NightlyStore) -> Scenario:
             "counted": (before, after),
             "protection": nightly.notes[new],
         },
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Two flows, nearly the same pupils
+
+NEAR_EQUAL_PUPILS = 1_500
+
+
+@dataclass(frozen=True)
+class NearEqualRuns:
+    """Scenario 4: the funding round (``funding``), then the nightly release with the
+    difference rule (``nightly``) and, from a copy of the store taken before it, without
+    (``nightly_without_rule``); the funding round run once more after the nightly release
+    (``funding_again``: a new folder, or the first when nothing new was written); the
+    protection's notes of the nightly release with the rule; and the counted pupils of
+    both populations (the truth)."""
+
+    store: Path
+    funding: Path
+    nightly: Path
+    nightly_without_rule: Path
+    funding_again: Path
+    notes: list[str]
+    funding_counted: pl.DataFrame
+    absence_counted: pl.DataFrame
+
+
+def funding_then_absence(work: Path, pupils: int = NEAR_EQUAL_PUPILS) -> NearEqualRuns:
+    """Scenario 4: the funding round of the autumn census and the nightly release of one
+    year, whose absence tables count nearly the same pupils (the two populations are
+    declared near-equal: ``pipeline/releases/near_equal.toml``)."""
+    from pipeline.releases.nightly_performance.measures import ABSENCE
+    from pipeline.releases.nightly_performance.pupils import counted_pupils
+
+    work.mkdir(parents=True, exist_ok=True)
+    store = work / "store.duckdb"
+    fill_store(store, [generate_borough(pupils=pupils, seed=FUNDING_SEED, census_date=CENSUS_DATE)])
+    releases = work / "releases"
+    funding = run_release(store, "funding-round", releases)
+    plain = NightlyStore(work, store).copy_without_the_rule(work / "without-rule")
+    nightly, notes = run_release_with_notes(store, "nightly-performance", releases)
+    without = run_release(
+        plain.store, "nightly-performance", plain.work / "releases", difference_rule=False
+    )
+    again = run_release(store, "funding-round", releases)
+    with open_store(store) as con:
+        counted_funding = funding_counted(con)
+        counted_absence = counted_pupils(con, ABSENCE, LATEST_YEAR).select(
+            "school", *NIGHTLY_ATTRIBUTES
+        )
+    return NearEqualRuns(
+        store, funding, nightly, without, again, notes, counted_funding, counted_absence
     )

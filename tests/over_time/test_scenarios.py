@@ -13,8 +13,7 @@ of at least the threshold in every cell it touches is published without extra su
 and discloses nothing.
 
 Scenario 4 of the issue (the funding round against the nightly absence tables: two
-definitions of nearly the same population) has no test: the two releases share no table
-(different names, dimensions and populations), so the attacker has nothing to pair.
+definitions of nearly the same pupils) is in ``test_near_equal_populations``.
 """
 
 from __future__ import annotations

@@ -50,6 +50,7 @@ import numpy as np
 import polars as pl
 
 from disclosure import Profile, Protection, Table, assess_primary, audit, link_tables, protect
+from pipeline.releases.over_time import refuse_rounded_revision
 from pipeline.releases.spec import Counted, Options, Protected
 
 JOINT_MAX_CODES = 12
@@ -193,7 +194,10 @@ def suppressed_mask(frame: pl.DataFrame) -> np.ndarray:
 
 def protect_tables(counted: Counted, profile: Profile, options: Options) -> Protected:
     """The health tables protected (:func:`protect_health_tables`); its audit is the
-    attacker's audit over all tables together."""
+    attacker's audit over all tables together. A re-issue whose counts changed since the
+    ledger's earlier release of the period is refused under a rounding profile
+    (``pipeline.releases.over_time.refuse_rounded_revision``)."""
+    refuse_rounded_revision(counted.detail.tables, profile, counted.history)
     protection = protect_health_tables(counted.detail.tables, profile)
     return Protected(
         protection=protection,

@@ -23,13 +23,19 @@ from pipeline.ledger.revisions import (
     with_revision_line,
 )
 from pipeline.ledger.withdraw import withdraw_release
+from pipeline.profiles import load_profile
 from pipeline.release.note import NOTE_FILE
-from pipeline.releases.registry import RELEASES
+from pipeline.releases.over_time import refuse_rounded_revision, with_history
+from pipeline.releases.registry import RELEASES, release_steps
 from pipeline.releases.spec import ReleaseSpec
 from pipeline.rights.consent_register import Instruction, record_instruction
 from pipeline.store import open_store
+from schema.errors import ReleaseRefused
 
-NAMES = [spec.name for spec in RELEASES]
+REVISED = [s for s in RELEASES if load_profile(s.default_profile).rounding_base is None]
+"""The releases that publish exact counts: revised when their counts change."""
+ROUNDED = [s for s in RELEASES if s not in REVISED]
+"""The releases rounded to a base: not revised once published (``refuse_rounded_revision``)."""
 
 
 def folders(releases: Path) -> list[str]:
@@ -55,7 +61,7 @@ def opt_out_some_pupils(db: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", RELEASES, ids=NAMES)
+@pytest.mark.parametrize("spec", REVISED, ids=[s.name for s in REVISED])
 def test_a_rerun_writes_nothing_and_a_changed_input_writes_a_revision(
     spec: ReleaseSpec, store: Path, tmp_path: Path
 ) -> None:
@@ -104,6 +110,31 @@ def test_a_rerun_writes_nothing_and_a_changed_input_writes_a_revision(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("spec", ROUNDED, ids=[s.name for s in ROUNDED])
+def test_a_rounded_release_whose_counts_changed_is_refused_not_revised(
+    spec: ReleaseSpec, store: Path, tmp_path: Path
+) -> None:
+    """Two roundings of nearly the same counts narrow small cells: a rounded release is not
+    revised. An unchanged re-run still points to it; a changed one is refused in one line
+    naming it, and nothing is written."""
+    releases = tmp_path / "releases"
+    first = publish_run(spec, store, releases, run_steps(spec, store))
+    profile = load_profile(spec.default_profile)
+    with open_store(store) as con:  # unchanged: not refused (the run then writes nothing)
+        steps = release_steps(spec)
+        counted = with_history(con, spec, steps.count(con, spec.period.default, profile, {}))
+    assert [r.name for r in counted.history.earlier] == [first.release_id]
+    refuse_rounded_revision(counted.detail.tables, profile, counted.history)
+    opt_out_some_pupils(store)
+    with pytest.raises(ReleaseRefused, match=f"since release {first.release_id} ") as refused:
+        run_steps(spec, store)
+    assert "\n" not in str(refused.value) and "not revised" in str(refused.value)
+    assert folders(releases) == [first.release_id]
+    with open_store(store) as con:
+        assert [r.release_id for r in ledger_releases(con, spec.name)] == [first.release_id]
+
+
+@pytest.mark.slow
 def test_a_rerun_after_the_latest_release_is_withdrawn_writes_a_release(
     store: Path, tmp_path: Path
 ) -> None:
@@ -129,7 +160,6 @@ def test_same_as_needs_the_same_files_the_same_profile_and_an_intact_folder(
     tmp_path: Path,
 ) -> None:
     from disclosure import DFE
-    from pipeline.profiles import load_profile
 
     db, releases = tmp_path / "store.duckdb", tmp_path / "releases"
     folder = write_small_release(db, releases)
