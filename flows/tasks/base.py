@@ -27,20 +27,34 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
 
 from flows.progress import step_completed, step_failed, step_started
+from pipeline.fault_points import fault_point
 
 STORE_RETRIES = 2
 STORE_RETRY_DELAYS: list[float] = [5.0, 15.0]
+
+
+def task_started(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> None:
+    """Prefect ``on_running`` hook: the boundary before the task's work, a fault point
+    (``pipeline.fault_points``: a test kills the run here) named ``task <name>: started``."""
+    fault_point(f"task {task.name}: started")
+
+
+def task_ended(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> None:
+    """Prefect ``on_completion`` hook: the boundary after the task's work, a fault point
+    named ``task <name>: ended``."""
+    fault_point(f"task {task.name}: ended")
+
 
 store_task = partial(
     task,
     cache_policy=NO_CACHE,
     persist_result=False,
-    on_running=[step_started],
-    on_completion=[step_completed],
+    on_running=[step_started, task_started],
+    on_completion=[step_completed, task_ended],
     on_failure=[step_failed],
 )
-"""A pupilstats task: nothing cached or persisted, and its start and end told to whoever
-shows the run's progress (``flows.progress``)."""
+"""A pupilstats task: nothing cached or persisted, its start and end told to whoever shows
+the run's progress (``flows.progress``) and fault points for the kill tests."""
 
 
 def transient_failure(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:

@@ -21,6 +21,7 @@ import polars as pl
 
 from expectations.docs import DocsEntry
 from expectations.limits import QualityLimits
+from pipeline.fault_points import fault_point
 from pipeline.load.commit import CheckedInput, LoadReport, check_staged, write_checked
 from pipeline.load.load_runs import (
     COMMITTED,
@@ -69,8 +70,11 @@ def stage_inputs(con: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> list
     """Read and parse every file into staging (nothing is committed to the inputs' tables
     yet). The load is recorded as started; if staging stops, its staging is dropped."""
     begin_load(con, files)
+    fault_point("load: started")
     try:
-        return [stage_file(con, path, name) for name, path in files.items()]
+        staged = [stage_file(con, path, name) for name, path in files.items()]
+        fault_point("load: staged")
+        return staged
     except BaseException:
         abandon_load(con, FAILED)
         raise
@@ -108,11 +112,14 @@ def commit_inputs(
             if name == "census":
                 census = item.outcome.accepted["upn"]
             checked.append(item)
+        fault_point("load: validated")
         con.execute("BEGIN TRANSACTION")
         reports = [write_checked(con, item) for item in checked]
         drop_staging(con)
         finish_load(con, COMMITTED)
+        fault_point("load: written, not committed")
         con.execute("COMMIT")
+        fault_point("load: committed")
     except BatchRejected:
         abandon_load(con, REJECTED)
         raise

@@ -27,6 +27,7 @@ from typing import Protocol
 
 from disclosure import AuditReport, Profile, published_cells_digest
 from pipeline.atomic_files import fsync_dir
+from pipeline.fault_points import fault_point
 from pipeline.release.guard import refuse_hidden_value_figures, refuse_identifiers
 from pipeline.release.manifest import InputDigest, build_manifest, table_entry
 from pipeline.release.outputs import ReaderFiles, file_format
@@ -189,6 +190,7 @@ def write_release(
         for table in tables:
             file = f"{table.name}.csv"
             path = partial / file
+            fault_point("release: writing a table", path)
             path.write_text(table_csv(table), encoding="utf-8")
             entries.append(
                 table_entry(

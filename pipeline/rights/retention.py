@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipeline.fault_points import fault_point
 from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
 from pipeline.rights.restriction import birthday
 from pipeline.store.catalog import held_on_any_sql, quote, stored_tables
@@ -264,7 +265,9 @@ def apply_retention(
                 for c in counts
             ],
         )
+        fault_point("retention: deleted, not committed")
         con.execute("COMMIT")
+        fault_point("retention: committed")
     except Exception:
         rollback_quietly(con)
         raise

@@ -13,7 +13,7 @@ The bundle gathers, for one UPN:
 
 and writes it as ``subject-access.json`` (complete, machine-readable) and
 ``subject-access.md`` (the same, readable) into a new owner-only folder under
-``<reports>/shares/sar/`` (``pipeline.rights.share_folder``).
+``<reports>/shares/sar/`` (``pipeline.rights.share_folder``), both visible together.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pipeline.rights.audit_log import AuditEntry, log_actions, now_utc
 from pipeline.rights.consent_register import register_rows
 from pipeline.rights.markdown_text import markdown_text
 from pipeline.rights.release_population import release_history
-from pipeline.rights.share_folder import share_folder, write_new_file
+from pipeline.rights.share_folder import write_share
 from pipeline.store.catalog import held_on_pupil_sql, stored_tables
 from pipeline.store.pupil_keys import pupil_key, store_key
 from schema.errors import PupilstatsError
@@ -168,9 +168,12 @@ def write_sar_bundle(
     existing destination is refused in one line (``pipeline.rights.share_folder``)."""
     base = shares_dir / SAR_FOLDER
     bundle = subject_access_bundle(con, upn)
-    target = share_folder(out, base)
-    json_path = write_new_file(target, JSON_FILE, (json.dumps(bundle, indent=2) + "\n").encode())
-    summary_path = write_new_file(target, SUMMARY_FILE, summary_markdown(bundle).encode())
+    files = {
+        JSON_FILE: (json.dumps(bundle, indent=2) + "\n").encode(),
+        SUMMARY_FILE: summary_markdown(bundle).encode(),
+    }
+    target = write_share(out, base, files)
+    json_path, summary_path = target / JSON_FILE, target / SUMMARY_FILE
     log_actions(
         con,
         [

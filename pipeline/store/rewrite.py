@@ -11,7 +11,8 @@ The copy is made owner-only (umask ``0o077``, ``pipeline.store.owner_only_files`
 store's own folder, beside it, so the rename stays on one file system. While it is made the
 old store is attached read-only, which holds DuckDB's shared lock: no other process can write
 to it between the copy and the rename. The store's key (``<store>.rights-key``) is a
-separate file and stays where it is. A failure leaves the old store as it was and no copy.
+separate file and stays where it is. A failure leaves the old store as it was and no copy; a
+rewrite killed outright leaves its hidden copy, which the next rewrite deletes.
 The rewrite holds the store lock (``pipeline.store.lock``; re-entrant for a command that
 already holds it), so no other pupilstats command has the store open meanwhile.
 """
@@ -27,6 +28,7 @@ from time import perf_counter
 import duckdb
 
 from pipeline.atomic_files import fsync_dir
+from pipeline.fault_points import fault_point
 from pipeline.store.lock import store_lock
 from pipeline.store.owner_only_files import (
     OWNER_ONLY_FILE,
@@ -70,6 +72,8 @@ def rewrite_store(db_path: Path) -> Rewritten:
 def _rewrite(db_path: Path) -> Rewritten:
     started = perf_counter()
     before = db_path.stat().st_size
+    for stale in db_path.parent.glob(f".{db_path.name}.rewrite-*"):
+        stale.unlink(missing_ok=True)  # a copy a killed rewrite left: it holds deleted rows
     fresh = db_path.with_name(f".{db_path.name}.rewrite-{uuid.uuid4().hex}")
     with owner_only_umask():
         _settle_wal(db_path)
@@ -84,7 +88,9 @@ def _rewrite(db_path: Path) -> Rewritten:
                     f"the store {db_path} could not be rewritten: a write-ahead log was left"
                 )
             os.chmod(fresh, OWNER_ONLY_FILE)
+            fault_point("rewrite: copied")
             os.replace(fresh, db_path)  # still holding the old store's shared lock
+            fault_point("rewrite: replaced")
         except BaseException:
             fresh.unlink(missing_ok=True)
             wal_path(fresh).unlink(missing_ok=True)
