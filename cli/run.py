@@ -28,6 +28,7 @@ from pipeline.release.latest import LATEST_DIR
 from pipeline.releases.registry import RELEASES
 from pipeline.releases.spec import ReleaseSpec
 from pipeline.settings import Settings
+from pipeline.store.errors import STORE_FAILURES, store_failure
 from schema.errors import PupilstatsError
 
 if TYPE_CHECKING:
@@ -109,6 +110,17 @@ def run_release_flow(
                 )
         except PupilstatsError as error:
             raise fail(error) from None
+        except STORE_FAILURES as error:  # a full disk, a file that cannot be written
+            raise fail(run_failure(Settings.from_env(db=db).db_path, error)) from None
+
+
+def run_failure(db_path: Path, error: BaseException) -> PupilstatsError:
+    """One line for a failure of the file system or the store during a run: the file and
+    the reason for an ``OSError`` naming its file (a release file on a full disk), else the
+    store and the cause (``pipeline.store.errors``)."""
+    if isinstance(error, OSError) and error.filename:
+        return PupilstatsError(f"{error.filename}: {error.strerror or error}")
+    return store_failure(db_path, error)
 
 
 def starting_prefect() -> AbstractContextManager[None]:

@@ -6,6 +6,7 @@ never sees the pupil-level store.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ from flows.tasks.base import store_task
 from pipeline.dashboard import RunInfo, build_dashboard, dashboard_dir, mark_dashboard_failure
 from pipeline.settings import Settings
 from schema.errors import PupilstatsError
+
+log = logging.getLogger(__name__)
 
 
 @store_task(name="dashboard", retries=1, retry_delay_seconds=2)
@@ -43,18 +46,29 @@ def dashboard_failure_hook(flow: Any, flow_run: Any, state: Any) -> None:
     The reports folder is the run's ``reports`` parameter (else the configured default).
     The run itself stays failed in Prefect; this only changes the page's banner and
     ``status.json``. A run whose parameters were refused before it started any work
-    (``RunArgumentsRejected``) leaves both alone.
+    (``RunArgumentsRejected``) leaves both alone. On a full disk ``status.json`` is still
+    marked (``pipeline.dashboard.status``) and the page that could not be rewritten is said
+    in one warning, not a traceback.
     """
     if _rejected_arguments(state):
         return
     reports = (getattr(flow_run, "parameters", None) or {}).get("reports")
     settings = Settings.from_env(reports=reports)
-    mark_dashboard_failure(
-        dashboard_dir(settings.reports_dir),
-        RunInfo(
-            flow=str(getattr(flow, "name", "")),
-            run_name=str(getattr(flow_run, "name", "") or ""),
-            run_id=str(getattr(flow_run, "id", "") or ""),
-            message=str(getattr(state, "message", "") or ""),
-        ),
-    )
+    try:
+        mark_dashboard_failure(
+            dashboard_dir(settings.reports_dir),
+            RunInfo(
+                flow=str(getattr(flow, "name", "")),
+                run_name=str(getattr(flow_run, "name", "") or ""),
+                run_id=str(getattr(flow_run, "id", "") or ""),
+                message=str(getattr(state, "message", "") or ""),
+            ),
+        )
+    except OSError as error:  # a full disk: status.json is marked already if it could be
+        log.warning("the dashboard's page could not be marked failed: %s", one_line(error))
+
+
+def one_line(error: OSError) -> str:
+    """``error`` as its file and reason ("No space left on device")."""
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror or error}"

@@ -5,6 +5,9 @@ The page holds its banner between two comment markers. A successful build writes
 notice and leaves the figures, i.e. the last good dashboard, exactly as they were.
 ``status.json`` records the same for machines (state, times, the run, the last success).
 
+A failed run marks ``status.json`` first, and in place when the disk is too full for a new
+file, so a monitor never reads "ok" after a failure because the page could not be rewritten.
+
 Error messages can quote input rows, so the banner shows a redacted first line only
 (values in quotes, UPN-, postcode- and date-shaped text removed); the full error is in the
 Prefect run.
@@ -12,6 +15,8 @@ Prefect run.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -134,23 +139,40 @@ def mark_dashboard_failure(out_dir: Path, run_info: RunInfo | Mapping[str, Any])
     if status.get("state") == "ok":
         last_success = {k: status[k] for k in ("built_at", "release_id") if k in status}
     banner = failure_banner(info, last_success)
+    failed = {
+        "state": "failed",
+        "flow": info.flow,
+        "run_name": info.run_name,
+        "run_id": info.run_id,
+        "failed_at": info.failed_at.isoformat(timespec="seconds"),
+        "message": redacted(info.message),
+        "last_success": last_success,
+    }
+    # status.json first, and in place should the disk be too full for a new file: a run
+    # that failed must never be left saying "ok" because the page could not be rewritten
+    _write_status(out / STATUS_FILE, failed)
     if index.is_file():
         write_atomic(index, replace_banner(index.read_text(encoding="utf-8"), banner))
     else:
         write_atomic(index, _placeholder_page(banner))
-    write_json_atomic(
-        out / STATUS_FILE,
-        {
-            "state": "failed",
-            "flow": info.flow,
-            "run_name": info.run_name,
-            "run_id": info.run_id,
-            "failed_at": info.failed_at.isoformat(timespec="seconds"),
-            "message": redacted(info.message),
-            "last_success": last_success,
-        },
-    )
     return index
+
+
+def _write_status(path: Path, status: dict[str, Any]) -> None:
+    """Write ``status`` to ``path`` atomically or, when no new file can be made (a full
+    disk: the temporary file gets no block), over the old file's own bytes: a few hundred
+    bytes, within the block it has already."""
+    try:
+        write_json_atomic(path, status)
+    except OSError:
+        if not path.is_file():
+            raise
+        data = (json.dumps(status, indent=2) + "\n").encode("utf-8")
+        with path.open("r+b") as handle:
+            handle.write(data)
+            handle.truncate(len(data))
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 def record_success(out_dir: Path, *, built_at: str, release_id: str, dated: str) -> None:
