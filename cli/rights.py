@@ -40,6 +40,7 @@ from pipeline.rights.retention import (
     share_deleted,
     stored_rows,
 )
+from pipeline.rights.share_names import checked_share_name
 from pipeline.rights.shares_held import identities_of, shares_holding
 from pipeline.rights.subject_access import write_sar_bundle
 from pipeline.rights.yss import write_yss_extract
@@ -87,6 +88,14 @@ def checked_upn(text: str) -> str:
     if not stdnum_upn.is_valid(upn):
         raise fail(PupilstatsError(f"{text!r} is not a valid UPN"))
     return upn
+
+
+def checked_out(out: str) -> str:
+    """An ``--out`` whose last part is a share name (``pipeline.rights.share_names``), checked
+    before the store is opened: a NUL byte, a control character or a leading ``-`` or ``=``
+    is refused in one line (Click's own path check answered a NUL with a usage box)."""
+    checked_share_name(Path(out).name if out else out, "--out")
+    return out
 
 
 def optional_date(option: str, value: str | None, default: date) -> date:
@@ -202,16 +211,17 @@ def consent_show(
 @app.command("yss-extract")
 def yss_extract(
     on: Annotated[str, typer.Option("--date", help="Extract date: ages are taken on it")],
-    out: Annotated[Path, typer.Option(help="File name, written under reports/shares/yss/")],
+    out: Annotated[str, typer.Option(help="File name, written under reports/shares/yss/")],
     db: DbOption = None,
     reports: ReportsOption = None,
 ) -> None:
     """Write the person-level Youth Support Services extract (s.507B, ages 13-19)."""
     when = parse_date("--date", on)
+    out_path = Path(run(lambda: checked_out(out)))
     settings = Settings.from_env(db=db, reports=reports)
     with store(db) as con:
         extract = run(
-            lambda: write_yss_extract(con, on=when, out=out, shares_dir=settings.shares_dir)
+            lambda: write_yss_extract(con, on=when, out=out_path, shares_dir=settings.shares_dir)
         )
     console.print(
         f"{extract.people} people aged 13-19 on {when} (census {extract.census_date}), "
@@ -225,7 +235,7 @@ def yss_extract(
 def sar(
     upn: UpnArgument,
     out: Annotated[
-        Path,
+        str,
         typer.Option(help="New folder for the bundle, under reports/shares/sar/ (owner-only)"),
     ],
     db: DbOption = None,
@@ -233,9 +243,10 @@ def sar(
 ) -> None:
     """Subject access: everything held on a pupil, as JSON and a readable summary."""
     pupil = checked_upn(upn)
+    out_path = Path(run(lambda: checked_out(out)))
     settings = Settings.from_env(db=db, reports=reports)
     with store(db) as con:
-        bundle = run(lambda: write_sar_bundle(con, pupil, out, shares_dir=settings.shares_dir))
+        bundle = run(lambda: write_sar_bundle(con, pupil, out_path, shares_dir=settings.shares_dir))
     console.print(
         f"{bundle.rows_held} rows in {len(bundle.tables)} tables\n"
         f"{bundle.json_path}\n{bundle.summary_path}",

@@ -1,7 +1,8 @@
 """A person-level output is named only with letters, digits and ``_ . -``, starting with a
 letter or digit: ``sar --out`` took ``\\t=1+1`` and ``\\r=1+1`` as folder names (printed raw,
-a CR rewriting the terminal's line) before the hostile sweep; now such a name is refused in
-one line and nothing is created."""
+a CR rewriting the terminal's line) and answered a NUL byte with Click's usage box before the
+hostile sweep; now such a name is refused in one line, before the store is opened, and
+nothing is created."""
 
 from __future__ import annotations
 
@@ -38,8 +39,10 @@ def test_anything_else_is_refused_naming_the_option(name: str) -> None:
     [
         ["sar", PUPIL.upn, "--out", "\r=1+1"],
         ["yss-extract", "--date", "2025-10-02", "--out", "\t=1+1.csv"],
+        ["sar", PUPIL.upn, "--out", "Sm\x00ith"],
+        ["yss-extract", "--date", "2025-10-02", "--out", "Sm\x00ith.csv"],
     ],
-    ids=["sar", "yss-extract"],
+    ids=["sar", "yss-extract", "sar NUL", "yss-extract NUL"],
 )
 def test_the_commands_refuse_a_hostile_name_in_one_line_and_create_nothing(
     store_path: Path, tmp_path: Path, command: list[str]
