@@ -10,7 +10,8 @@ typed on the command line is refused the same way (``schema.values``).
 
 Every pattern is anchored with ``\\A`` and ``\\Z`` (``$`` would also accept a trailing
 newline) and starts with a letter or digit, so no value of any form can start a formula or
-hold a control character.
+hold a control character; free text (names, plain text) is bounded in length, so a
+10,000-character "name" is quarantined rather than stretched across every output.
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ _LETTER_OR_DIGIT = r"[^\W_]"
 
 PLAIN_TEXT = TextForm(
     reason="not_plain_text",
-    pattern=rf"\A{_LETTER_OR_DIGIT}(?:{_LETTER_OR_DIGIT}|[ .,'’&()/:!?\"-])*\Z",
+    pattern=rf"\A{_LETTER_OR_DIGIT}(?:{_LETTER_OR_DIGIT}|[ .,'’&()/:!?\"-]){{0,199}}\Z",
     description=(
         "plain text: letters, digits, spaces and ordinary punctuation (. , ' & ( ) / : ! ? \" -),"
-        " starting with a letter or digit"
+        " starting with a letter or digit, at most 200 characters"
     ),
 )
 """School and ward names, document references."""
@@ -65,8 +66,11 @@ POSTCODE = TextForm(
 
 PERSON_NAME = TextForm(
     reason="not_a_name",
-    pattern=rf"\A{_LETTER}(?:{_LETTER}|[ '’-])*\Z",
-    description="a name: letters (accents included), spaces, hyphens and apostrophes",
+    pattern=rf"\A{_LETTER}(?:{_LETTER}|[ '’-]){{0,99}}\Z",
+    description=(
+        "a name: letters (accents included), spaces, hyphens and apostrophes, at most 100"
+        " characters"
+    ),
 )
 
 URN = TextForm(

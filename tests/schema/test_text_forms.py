@@ -65,13 +65,19 @@ def test_the_reported_payloads_have_no_form(form: TextForm, payload: str) -> Non
     [
         (
             PERSON_NAME,
-            ["O'Brien", "Mary-Jane", "Zoë", "José", "N’Golo", "de la Cruz", "Łukasz"],
-            ["Smith2", "Smith.", "J. Smith", "<script>", "Smith\n", "'Quote", " Lead"],
+            ["O'Brien", "Mary-Jane", "Zoë", "José", "N’Golo", "de la Cruz", "Łukasz", "A" * 100],
+            ["Smith2", "Smith.", "J. Smith", "<script>", "Smith\n", "'Quote", " Lead", "A" * 101],
         ),
         (
             PLAIN_TEXT,
-            ["St Mary's C of E (Aided) Primary", "Ysgol Gymraeg Ffôr-Cŵn", "CR-000001", "1st"],
-            ["<b>School</b>", "A|B", "Tab\tin", "School;DROP", ""],
+            [
+                "St Mary's C of E (Aided) Primary",
+                "Ysgol Gymraeg Ffôr-Cŵn",
+                "CR-000001",
+                "1st",
+                "A" * 200,
+            ],
+            ["<b>School</b>", "A|B", "Tab\tin", "School;DROP", "", "A" * 201],
         ),
         (
             ONS_CODE,
