@@ -202,7 +202,9 @@ def test_no_output_holds_a_formula_running_markup_or_a_broken_table(sweep: Sweep
 
 
 def test_the_outputs_hold_the_planted_values_as_text(sweep: Sweep) -> None:
-    """The sweep reached the outputs: the payloads are there, made harmless, not lost."""
+    """The sweep reached the outputs: the payloads are there, made harmless, not lost (a
+    formula quoted with ``'`` in each release's CSV files, the YSS share and the bundles;
+    markup escaped on the dashboard)."""
     shares = sweep.reports / "shares"
     yss = (shares / "yss" / "yss.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK(" in yss and "'@SUM(1+1)" in yss
@@ -210,6 +212,13 @@ def test_the_outputs_hold_the_planted_values_as_text(sweep: Sweep) -> None:
     assert "alert" in summaries and "<script>" not in summaries
     dashboard = (sweep.reports / "dashboard" / "index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=" in dashboard
+    releases = sweep.reports / "releases"
+    quoted = {
+        path.relative_to(releases).parts[0].split("-20")[0]
+        for path in releases.glob("*/**/*.csv")
+        if re.search(r"(?m)(?:^|,)\"?'[=+@-]", path.read_text(encoding="utf-8"))
+    }
+    assert quoted >= {"nightly-performance", "funding-round", "ccg-health"}
 
 
 def argument_commands(payload: Payload, upn: str, db: str, reports: str) -> list[list[str]]:
