@@ -223,9 +223,10 @@ def test_the_outputs_hold_the_planted_values_as_text(sweep: Sweep) -> None:
 
 def argument_commands(payload: Payload, upn: str, db: str, reports: str) -> list[list[str]]:
     """The commands a person could give ``payload`` to: a corrected value (the field chosen
-    by the payload's place in the corpus), a reason, a document reference, a UPN and an
-    output name. Values are given as ``--option=value`` (a UPN after ``--``) so that one
-    starting with ``-`` reaches the command instead of being read by Click as an option."""
+    by the payload's place in the corpus), a reason, a document reference, a UPN, an output
+    name and a release's period (refused before Prefect starts). Values are given as
+    ``--option=value`` (a UPN after ``--``) so that one starting with ``-`` reaches the
+    command instead of being read by Click as an option."""
     fields = ("postcode", "legal_surname", "forename", "ward_code", "lsoa_code")
     chosen = fields[PAYLOADS.index(payload) % len(fields)]
     value = payload.text
@@ -237,6 +238,8 @@ def argument_commands(payload: Payload, upn: str, db: str, reports: str) -> list
         ["sar", "--out=x", reports, db, "--", value],
         ["sar", f"--out={value}", reports, db, upn],
         ["yss-extract", f"--date={EXTRACT_DATE}", f"--out={value}.csv", reports, db],
+        ["run", "funding-round", f"--census-date={value}", reports, db],
+        ["run", "nightly-performance", f"--academic-year={value}", reports, db],
     ]
 
 
