@@ -46,16 +46,20 @@ class ConnectionWarningsOnOneLine(logging.Filter):
         return True
 
 
-def log_connection_warnings_on_one_line() -> None:
-    """Add the filter to every handler that Prefect's logging configuration set up (the
-    root logger's and those of Prefect's own loggers that do not propagate)."""
+def add_to_prefect_handlers(one_line: logging.Filter) -> None:
+    """Add ``one_line`` (once) to every handler that Prefect's logging configuration set up
+    (the root logger's and those of Prefect's own loggers that do not propagate)."""
     loggers = [logging.getLogger()] + [
         logger
         for name, logger in logging.root.manager.loggerDict.items()
         if name.startswith(("prefect", "uvicorn")) and isinstance(logger, logging.Logger)
     ]
-    one_line = ConnectionWarningsOnOneLine()
     for logger in loggers:
         for handler in logger.handlers:
-            if not any(isinstance(f, ConnectionWarningsOnOneLine) for f in handler.filters):
+            if not any(isinstance(f, type(one_line)) for f in handler.filters):
                 handler.addFilter(one_line)
+
+
+def log_connection_warnings_on_one_line() -> None:
+    """Add :class:`ConnectionWarningsOnOneLine` to Prefect's handlers."""
+    add_to_prefect_handlers(ConnectionWarningsOnOneLine())

@@ -19,6 +19,7 @@ import typer
 
 from cli.app import DbOption, ReportsOption, console, fail, prefect_defaults, run_app
 from cli.data_commands import print_loads
+from cli.expected_failures import log_expected_failures_on_one_line
 from cli.prefect_server import temporary_prefect_server
 from cli.progress import flow_steps, step
 from cli.quality_runs import QualityRuns
@@ -97,6 +98,8 @@ def run_release_flow(
     with hold_store(Settings.from_env(db=db).db_path):
         prefect_defaults(quiet=True)
         from flows.releases import RELEASE_FLOWS  # Prefect: slow to import (see cli.app)
+
+        log_expected_failures_on_one_line()
 
         try:
             with temporary_prefect_server(on_start=starting_prefect), flow_steps(console):
