@@ -15,8 +15,7 @@ committed; a share's file written; retention's deletions committed; the store re
   ``kill -9`` would leave things.
 * ``PUPILSTATS_FAULT_LOG=<file>``: every point passed is appended to the file, one name a
   line; an uninterrupted run lists the boundaries to kill at, so a new task or step is
-  covered without anyone listing it (``tests/faults/``).
-
+  covered without anyone listing it (``tests/flows/test_killed_commands.py``).
 * with ``PUPILSTATS_FAULT=disk-full`` as well, the disk is full from that point on: it and
   every later point that writes a file (a release's table, any file written atomically)
   raise ``OSError(ENOSPC)`` naming the file, as a full disk would; rewriting the bytes of a

@@ -24,6 +24,7 @@ import duckdb
 from pipeline.rights.audit_log import AuditEntry, log_actions
 from pipeline.rights.reasons import checked_reason_code
 from pipeline.store.pupil_keys import pupil_key, store_key
+from pipeline.store.rewrite_owed import owe_rewrite
 from pipeline.store.transaction import rollback_quietly
 from pipeline.store.upkeep import delete_rows_held_on, record_correction
 from schema.errors import PupilstatsError
@@ -114,6 +115,8 @@ def erase_pupil(con: duckdb.DuckDBPyConnection, upn: str, reason: str) -> dict[s
             for name, count in sorted(deleted.items())
         ] or [AuditEntry(action="erase", pupil_key=key, rows_affected=0, reason=why)]
         log_actions(con, entries)
+        if deleted:
+            owe_rewrite(con, "erase")
         con.execute("COMMIT")
     except Exception:
         rollback_quietly(con)

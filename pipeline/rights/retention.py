@@ -29,6 +29,7 @@ from pipeline.rights.restriction import birthday
 from pipeline.store.catalog import held_on_any_sql, quote, stored_tables
 from pipeline.store.ledger_tables import LEDGER_TABLES
 from pipeline.store.pupil_keys import pupil_keys, store_key
+from pipeline.store.rewrite_owed import owe_rewrite
 from pipeline.store.transaction import rollback_quietly
 from pipeline.store.upkeep import AUDIT_LOG_TABLE
 from schema.errors import PupilstatsError
@@ -265,6 +266,8 @@ def apply_retention(
                 for c in counts
             ],
         )
+        if any(c.rows for c in counts):
+            owe_rewrite(con, "retention")
         fault_point("retention: deleted, not committed")
         con.execute("COMMIT")
         fault_point("retention: committed")

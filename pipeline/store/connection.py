@@ -10,8 +10,9 @@ permissions and on the store never leaving the machine, and says so.
 
 Each opening and closing also runs the store's upkeep (``pipeline.store.upkeep``): the
 delivered consent file joins the append-only register and erased pupils stay erased. When
-the upkeep deleted an erased pupil's rows again (a later delivery named them), the store is
-rewritten into a fresh file once the process's last connection to it is closed
+the upkeep deleted an erased pupil's rows again (a later delivery named them), or an erasure
+or retention run was killed before its rewrite (``pipeline.store.rewrite_owed``), the store
+is rewritten into a fresh file once the process's last connection to it is closed
 (``pipeline.store.rewrite``), so their values do not stay in the file's free blocks.
 
 The store is opened under the store lock (``pipeline.store.lock``), re-entrantly: a command
@@ -40,6 +41,7 @@ from pipeline.store.owner_only_files import (
     restrict_permissions,
 )
 from pipeline.store.rewrite import rewrite_store
+from pipeline.store.rewrite_owed import rewrite_owed
 from pipeline.store.store_file import check_store_file
 from pipeline.store.tables import create_tables
 from pipeline.store.upkeep import keep_rights
@@ -92,6 +94,7 @@ def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             erased += keep_rights(con)
             yield con
             erased += keep_rights(con)
+            erased += int(rewrite_owed(con))  # a deletion killed before its rewrite
         finally:
             con.close()
             restrict_permissions(db_path)

@@ -36,6 +36,7 @@ from pipeline.store.owner_only_files import (
     restrict_permissions,
     wal_path,
 )
+from pipeline.store.rewrite_owed import settle_in
 from pipeline.store.store_file import check_store_file
 from schema.errors import PupilstatsError
 
@@ -82,6 +83,7 @@ def _rewrite(db_path: Path) -> Rewritten:
             con.execute(f"ATTACH {_sql_text(db_path)} AS old_store (READ_ONLY)")
             con.execute(f"ATTACH {_sql_text(fresh)} AS fresh_store")
             con.execute("COPY FROM DATABASE old_store TO fresh_store")
+            settle_in(con, "fresh_store")  # the fresh file holds no deleted row
             con.execute("DETACH fresh_store")
             if wal_path(fresh).exists() or wal_path(db_path).exists():
                 raise PupilstatsError(

@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 
 from pipeline.store.ledger_tables import create_ledger_tables
+from pipeline.store.rewrite_owed import REWRITE_OWED_DDL
 from pipeline.store.rights_tables import create_rights_tables
 from schema.inputs import INPUTS, InputSchema
 
@@ -101,6 +102,7 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(input_table_ddl(schema))
     con.execute(QUARANTINE_DDL)
     con.execute(LOADS_DDL)
+    con.execute(REWRITE_OWED_DDL)
     create_rights_tables(con)
     create_ledger_tables(con)
     con.execute(ON_ROLL_MACRO)

@@ -79,3 +79,32 @@ def test_erase_with_no_share_says_so(tmp_path: Path) -> None:
         "erase", ERASED.upn, "--reason", "data_subject_request", "--yes", "--db", str(db), *reports
     )
     assert lines[-1] == "no YSS extract or subject access bundle under the shares folder holds them"
+
+
+def test_an_erasure_killed_before_its_rewrite_is_rewritten_at_the_next_opening(
+    tmp_path: Path,
+) -> None:
+    """The erasure committed, the command killed before the rewrite: the store owes a
+    rewrite (``pipeline.store.rewrite_owed``) and the next command to open it makes it,
+    though it finds nothing left to delete."""
+    import duckdb
+
+    from pipeline.rights.corrections import erase_pupil
+    from pipeline.store.rewrite_owed import rewrite_owed
+
+    db = tmp_path / "store" / "pupilstats.duckdb"
+    with open_store(db) as con:
+        insert_pupils(con, [ERASED, *OTHERS])
+    con = duckdb.connect(str(db))  # the command's own connection, never closed by open_store
+    erase_pupil(con, ERASED.upn, "data_subject_request")
+    assert rewrite_owed(con)
+    con.close()  # what the kill leaves: the deletion committed, no rewrite
+    assert strings_hits(db, "Quillfeather") > 0
+
+    with open_store(db) as con:  # any later command
+        assert con.execute("SELECT count(*) FROM census").fetchall() == [(len(OTHERS),)]
+
+    assert strings_hits(db, "Quillfeather") == 0 and strings_hits(db, ERASED.upn) == 0
+    assert strings_hits(db, OTHERS[0].upn) > 0
+    with open_store(db) as con:
+        assert not rewrite_owed(con)
