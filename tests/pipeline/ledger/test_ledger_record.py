@@ -110,6 +110,9 @@ def test_every_audited_cell_is_in_the_ledger_with_its_true_value(
 
 WRITER = textwrap.dedent(
     """
+    # Imports once, then for each request on stdin ("<kill_at> <work>") forks a child that
+    # writes the release and exits (9) at step kill_at, and answers the child's exit code:
+    # a Python start-up per kill would cost a second each.
     import os, pickle, sys
     from pathlib import Path
     import polars as pl
@@ -119,18 +122,16 @@ WRITER = textwrap.dedent(
     from pipeline.rights.release_population import PopulationRecord
     from pipeline.store import open_store
 
-    kill_at, work = int(sys.argv[1]), Path(sys.argv[2])
-    tables, report, entry, statuses = pickle.loads((work / "release.pickle").read_bytes())
-    steps = [0]
+    steps, kill_at = [0], [0]
 
     def step(call):
         def wrapped(*args, **kwargs):
             steps[0] += 1
-            if steps[0] == kill_at:
+            if steps[0] == kill_at[0]:
                 os._exit(9)
             result = call(*args, **kwargs)
             steps[0] += 1
-            if steps[0] == kill_at:
+            if steps[0] == kill_at[0]:
                 os._exit(9)
             return result
         return wrapped
@@ -143,14 +144,30 @@ WRITER = textwrap.dedent(
     PopulationRecord.confirm = step(PopulationRecord.confirm)
     record.insert_entry = step(record.insert_entry)
     record.LedgerRecord.prepare = step(record.LedgerRecord.prepare)
-    with open_store(work / "store.duckdb") as con:
-        writer.write_release(
-            releases_dir=work / "releases", flow=entry.flow, reference_date="2025-10-02",
-            profile=DFE, tables=tables, inputs=[], audit=report,
-            documents={"README.md": "# note"},
-            record=record.LedgerRecord(PopulationRecord(con, entry.flow, statuses), entry),
-        )
-    sys.exit(0)
+
+    def write(work):
+        tables, report, entry, statuses = pickle.loads((work / "release.pickle").read_bytes())
+        with open_store(work / "store.duckdb") as con:
+            writer.write_release(
+                releases_dir=work / "releases", flow=entry.flow, reference_date="2025-10-02",
+                profile=DFE, tables=tables, inputs=[], audit=report,
+                documents={"README.md": "# note"},
+                record=record.LedgerRecord(PopulationRecord(con, entry.flow, statuses), entry),
+            )
+
+    for line in sys.stdin:
+        at, work = line.split(maxsplit=1)
+        pid = os.fork()
+        if pid == 0:
+            kill_at[0] = int(at)
+            try:
+                write(Path(work.strip()))
+            except BaseException as error:
+                print(repr(error), file=sys.stderr)
+                os._exit(1)
+            os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        print(os.waitstatus_to_exitcode(status), flush=True)
     """
 )
 
@@ -198,28 +215,33 @@ def test_killed_at_any_step_the_folder_population_and_ledger_are_all_visible_or_
 ) -> None:
     tables, report, entry = small_release()
     kills = 0
-    for kill_at in range(1, 80):
-        work = tmp_path / f"kill-{kill_at}"
-        work.mkdir()
-        (work / "release.pickle").write_bytes(pickle.dumps((tables, report, entry, STATUSES)))
-        with open_store(work / "store.duckdb"):
-            pass
-        done = subprocess.run(
-            [sys.executable, "-c", WRITER, str(kill_at), str(work)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode in (0, 9), done.stderr
-        visible = visible_releases(work / "releases")
-        population, ledger = recorded(work / "store.duckdb")
-        assert visible == population == ledger, f"killed at step {kill_at}"
-        if done.returncode == 0:
-            assert len(visible) == 1
-            break
-        kills += 1
-    else:
-        pytest.fail("the writer never finished")
+    writers = subprocess.Popen(
+        [sys.executable, "-c", WRITER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert writers.stdin is not None and writers.stdout is not None
+    try:
+        for kill_at in range(1, 80):
+            work = tmp_path / f"kill-{kill_at}"
+            work.mkdir()
+            (work / "release.pickle").write_bytes(pickle.dumps((tables, report, entry, STATUSES)))
+            with open_store(work / "store.duckdb"):
+                pass
+            writers.stdin.write(f"{kill_at} {work}\n")
+            writers.stdin.flush()
+            exit_code = int(writers.stdout.readline())
+            assert exit_code in (0, 9), f"the writer failed at step {kill_at}"
+            visible = visible_releases(work / "releases")
+            population, ledger = recorded(work / "store.duckdb")
+            assert visible == population == ledger, f"killed at step {kill_at}"
+            if exit_code == 0:
+                assert len(visible) == 1
+                break
+            kills += 1
+        else:
+            pytest.fail("the writer never finished")
+    finally:
+        writers.stdin.close()
+        writers.wait(timeout=60)
     # every file and flush, the population's and the ledger's inserts, the transaction,
     # the rename and the confirmation
     assert kills >= 14
