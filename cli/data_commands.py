@@ -30,9 +30,14 @@ def generate(
 ) -> None:
     """Generate a synthetic borough (no real person's data)."""
     from pipeline.synthetic import generate_borough, write_borough  # NumPy, SciPy: slow (cli.app)
+    from pipeline.synthetic.borough import check_borough_arguments
 
     if format not in ("csv", "parquet"):
         raise fail(PupilstatsError(f"--format must be csv or parquet, not {format!r}"))
+    try:
+        check_borough_arguments(pupils, la, defects)
+    except ValueError as error:
+        raise fail(PupilstatsError(str(error))) from None
     with step(console, f"generating a synthetic borough of {pupils} pupils (seed {seed})"):
         borough = generate_borough(pupils=pupils, seed=seed, la_number=la, defects=defects)
         written = write_borough(borough, out, fmt=format)

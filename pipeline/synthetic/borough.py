@@ -108,7 +108,9 @@ def _stranger_upns(
     return found[:count]
 
 
-def _check_arguments(pupils: int, la_number: int, defects: float) -> None:
+def check_borough_arguments(pupils: int, la_number: int, defects: float) -> None:
+    """A ``ValueError`` saying what is wrong with a borough's size, LA number or defect
+    share (before anything is generated)."""
     if pupils < MIN_PUPILS:
         raise ValueError(f"a synthetic borough needs at least {MIN_PUPILS} pupils, not {pupils}")
     if not known_la(la_number):
@@ -130,7 +132,7 @@ def generate_borough(
     files (not the schools lookup) are spoiled too. Every defect is listed in
     ``SyntheticBorough.defects``.
     """
-    _check_arguments(pupils, la_number, defects)
+    check_borough_arguments(pupils, la_number, defects)
     rng = _streams(seed)
     academic_year = academic_year_label(census_date)
     geography = make_geography(rng["geography"])

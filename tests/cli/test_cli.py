@@ -53,3 +53,21 @@ def test_missing_input_folder_is_reported(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "input folder not found" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--pupils", "300"], "needs at least 500 pupils, not 300"),
+        (["--defects", "0.5"], "defects must be a share between 0 and 0.2"),
+        (["--la", "1"], "LA number 1"),
+    ],
+)
+def test_generate_refuses_impossible_arguments_in_one_line(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, ["generate", *args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
