@@ -23,7 +23,7 @@ import os
 import shutil
 import stat
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pipeline.atomic_files import fsync_dir
@@ -93,12 +93,19 @@ def remove_stale_partials(base: Path) -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def write_share(out: Path, base: Path, files: Mapping[str, bytes]) -> Path:
+def write_share(
+    out: Path,
+    base: Path,
+    files: Mapping[str, bytes],
+    before_shown: Callable[[], None] | None = None,
+) -> Path:
     """Write ``files`` (name to bytes, owner-only) as the folder ``out`` names under ``base``
     (:func:`share_target`) and return it. The files are written in a hidden ``.partial-``
     folder beside it, which is renamed to its name when all are written, so a command killed
     meanwhile leaves no folder that looks like a share (the next share removes the hidden
-    one). Into an existing empty folder, the complete files are linked one after the other."""
+    one). Into an existing empty folder, the complete files are linked one after the other.
+    ``before_shown`` (logging the share) runs when every file is written, just before the
+    share takes its name: a share is never visible without having been logged."""
     target = share_target(out, base)
     remove_stale_partials(base)
     partial = base / f"{PARTIAL_PREFIX}{uuid.uuid4().hex}"
@@ -108,6 +115,8 @@ def write_share(out: Path, base: Path, files: Mapping[str, bytes]) -> Path:
         for name, data in files.items():
             write_new_file(partial, name, data)
             fault_point(f"share: {name} written")
+        if before_shown is not None:
+            before_shown()
         try:
             if os.path.lexists(target):
                 for name in files:

@@ -172,19 +172,25 @@ def write_sar_bundle(
         JSON_FILE: (json.dumps(bundle, indent=2) + "\n").encode(),
         SUMMARY_FILE: summary_markdown(bundle).encode(),
     }
-    target = write_share(out, base, files)
+
+    def logged() -> None:
+        """The request in the rights audit log, once the bundle is complete and before it
+        is shown: a bundle is never there without its entry, and a request killed before
+        its bundle was complete leaves neither (its rerun's bundle is the same)."""
+        log_actions(
+            con,
+            [
+                AuditEntry(
+                    action="sar",
+                    pupil_key=pupil_key(store_key(con), upn),
+                    rows_affected=bundle["rows_held"],
+                    reason="subject access request answered",
+                )
+            ],
+        )
+
+    target = write_share(out, base, files, before_shown=logged)
     json_path, summary_path = target / JSON_FILE, target / SUMMARY_FILE
-    log_actions(
-        con,
-        [
-            AuditEntry(
-                action="sar",
-                pupil_key=pupil_key(store_key(con), upn),
-                rows_affected=bundle["rows_held"],
-                reason="subject access request answered",
-            )
-        ],
-    )
     return SarBundle(
         json_path=json_path,
         summary_path=summary_path,

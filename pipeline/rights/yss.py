@@ -213,7 +213,8 @@ def write_yss_extract(
     shares_dir: Path,
     spec: ShareSpec | None = None,
 ) -> YssExtract:
-    """Write the extract for ``on`` to ``<shares>/yss/<out>`` with its manifest."""
+    """Write the extract for ``on`` to ``<shares>/yss/<out>`` with its manifest, logged in
+    the rights audit log first."""
     spec = spec or load_share_spec()
     target = share_path(out, shares_dir)
     rows, census_date, restricted = extract_rows(con, on, spec)
@@ -236,14 +237,8 @@ def write_yss_extract(
     }
     _owner_only_dirs(target.parent, shares_dir)
     remove_stale_partial_files(target.parent)
-    manifest_path = target.with_name(target.stem + ".manifest.json")
-    # the manifest first: an extract is never there without the manifest describing it
-    write_file_atomically(
-        manifest_path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"), OWNER_ONLY_FILE
-    )
-    fault_point("yss: manifest written")
-    write_file_atomically(target, data, OWNER_ONLY_FILE)
-    fault_point("yss: extract written")
+    # logged before it is written: a run killed in between leaves an entry for an extract
+    # never made, never an extract of people's records without its entry
     log_actions(
         con,
         [
@@ -254,6 +249,14 @@ def write_yss_extract(
             )
         ],
     )
+    manifest_path = target.with_name(target.stem + ".manifest.json")
+    # the manifest first: an extract is never there without the manifest describing it
+    write_file_atomically(
+        manifest_path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"), OWNER_ONLY_FILE
+    )
+    fault_point("yss: manifest written")
+    write_file_atomically(target, data, OWNER_ONLY_FILE)
+    fault_point("yss: extract written")
     return YssExtract(
         path=target,
         manifest=manifest_path,

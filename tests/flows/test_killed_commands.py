@@ -392,6 +392,13 @@ def upn_on_census(db: Path) -> str:
         return str(con.execute("SELECT min(upn) FROM census").fetchall()[0][0])
 
 
+def audit_entries(db: Path, action: str) -> int:
+    """Entries of ``action`` in the store's rights audit log."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        query = "SELECT count(*) FROM rights_audit_log WHERE action = ?"
+        return int(con.execute(query, [action]).fetchall()[0][0])
+
+
 def share_bytes(case: Case, kind: str) -> dict[str, bytes]:
     folder = case.reports / "shares" / kind
     return {  # the bundle's time of making aside
@@ -419,6 +426,9 @@ def test_a_subject_access_request_killed_at_every_step_gives_the_same_bundle_aga
         assert not (case.reports / "shares" / "sar" / "request-1").exists()
     rerun(forker, api_url, case)
     assert share_bytes(case, "sar") == share_bytes(reference_case, "sar")
+    # a request is logged when its bundle is complete, just before it is shown: the killed
+    # ones (before that) left neither a bundle nor an entry, the rerun both
+    assert audit_entries(case.db, "sar") == 1
     hidden = [p.name for p in (case.reports / "shares" / "sar").iterdir()]
     assert hidden == ["request-1"]  # the killed runs' hidden folders were removed
 
@@ -436,6 +446,7 @@ def test_a_youth_support_extract_killed_at_every_step_gives_the_same_extract_aga
         kill_at(forker, api_url, case, point)
     rerun(forker, api_url, case)
     assert share_bytes(case, "yss") == share_bytes(reference_case, "yss")
+    assert audit_entries(case.db, "yss_extract") == len(case.kills) + 1  # logged first
 
 
 def test_retention_killed_at_every_step_deletes_the_same_rows_when_run_again(
