@@ -397,7 +397,7 @@ def a_ks2_pupil(pupils: pl.DataFrame) -> dict[str, object]:
 
 @dataclass
 class NightlyStore:
-    """A three-year store for the nightly release and the releases made from it so far;
+    """A store of two years for the nightly release and the releases made from it so far;
     ``difference_rule=False``: each night protected as if the ledger were empty."""
 
     work: Path
@@ -429,9 +429,12 @@ class NightlyStore:
 
 
 def nightly_store(work: Path, pupils: int = PUPILS, seed: int = NIGHTLY_SEED) -> NightlyStore:
-    """Three years of a synthetic borough in a store, and its first nightly release."""
+    """Two years of a synthetic borough in a store (the latest and the one before: all that
+    scenarios 2 and 3 change; the nightly release publishes the years the store holds, up
+    to three), and its first nightly release."""
     store = work / "store.duckdb"
-    fill_store(store, generate_history(pupils=pupils, seed=seed, census_date=CENSUS_DATE))
+    years = generate_history(pupils=pupils, seed=seed, census_date=CENSUS_DATE, years=2)
+    fill_store(store, years)
     nightly = NightlyStore(work, store)
     nightly.run()
     return nightly
