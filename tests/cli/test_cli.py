@@ -71,3 +71,24 @@ def test_generate_refuses_impossible_arguments_in_one_line(
     assert message in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sar", "-x"], "error: No such option: -x; see pupilstats sar --help"),
+        (["sar", "-2+3+cmd|' /C calc'!A0"], "error: No such option: -2; see pupilstats sar --help"),
+        (["sar"], "error: Missing argument 'upn'; see pupilstats sar --help"),
+        (["generate", "--pupils", "=1+1"], "error: Invalid value for '--pupils'"),
+    ],
+)
+def test_a_mistake_in_the_command_line_is_one_line(args: list[str], message: str) -> None:
+    """The console command (not Typer's several-line usage box): exit 2, one line."""
+    import subprocess
+    import sys
+
+    command = Path(sys.executable).with_name("pupilstats")
+    done = subprocess.run([str(command), *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith(message) and len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr and done.stdout == ""
