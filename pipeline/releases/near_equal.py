@@ -197,8 +197,9 @@ def near_equal_releases(
             year = mine.year_of(name, reference_date)
             if year is not None:
                 years.setdefault(year, set()).add(name)
+        published = _published(con, theirs.flow) if years else []
         for year, pairs_with in sorted(years.items()):
-            for release in _published(con, theirs.flow):
+            for release in published:
                 recorded = _count_tables_of_year(con, release, theirs, year)
                 if not recorded:
                     continue
