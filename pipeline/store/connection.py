@@ -92,9 +92,11 @@ def open_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             restrict_permissions(db_path)
             create_tables(con)
             erased += keep_rights(con)
+            # a deletion an earlier command committed and was killed before rewriting (one
+            # made on this connection is rewritten by the command that made it)
+            erased += int(rewrite_owed(con))
             yield con
             erased += keep_rights(con)
-            erased += int(rewrite_owed(con))  # a deletion killed before its rewrite
         finally:
             con.close()
             restrict_permissions(db_path)
