@@ -13,9 +13,9 @@ written value is ``--pupils 48000``, run with a small borough (``SMALL_BOROUGH``
 suite stays fast; ``make demo`` generates the full 48,000.
 
 Four lines run elsewhere, named in ``RUN_ELSEWHERE`` with the file that runs them (``make
-demo`` and ``pupilstats demo``, the whole 48,000-pupil borough, take minutes and are run by
-hand on a fresh clone, as CI runs ``make test``); any other line the README gains must run
-here, so a README command that stops working, or a new one nobody runs, fails this test.
+demo`` and ``pupilstats demo``, the whole 48,000-pupil borough, take minutes: CI's ``.ci/run``
+runs ``make demo`` on a fresh clone, then ``make test``); any other line the README gains must
+run here, so a README command that stops working, or a new one nobody runs, fails this test.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ SMALL_BOROUGH = ("--pupils 48000", "--pupils 3000")
 """The written borough size and the one run here."""
 
 RUN_ELSEWHERE = {
-    "make demo": "Makefile",  # the whole 48,000-pupil borough: minutes, not in the suite
-    "make test": ".ci/run",
+    "make demo": ".ci/run",  # the whole 48,000-pupil borough: minutes, run by CI before make test
+    "make test": ".ci/run",  # after `make demo`, as the README orders them
     "pupilstats demo": "Makefile",  # `make demo` runs exactly this line
     "pupilstats serve": "tests/cli/test_serve_stop.py",  # needs a real Prefect server
 }

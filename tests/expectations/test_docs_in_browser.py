@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 def test_run_docs_render_styled_offline_in_chromium(tmp_path: Path) -> None:
     from playwright.sync_api import Route, sync_playwright
 
-    assert CHROMIUM, "Debian's chromium is needed for browser tests (.ci/run installs it)"
+    assert CHROMIUM, "Debian's chromium is needed for browser tests (make test installs it)"
     bad_upn = "Q" + make_upn(3)[1:]
     frame = typed_frame("census", [census_row(1), census_row(2), census_row(3, upn=bad_upn)])
     outcome = validate(frame, "census", max_bad_share=1.0, file="/in/census.csv")

@@ -1,4 +1,4 @@
-"""The dashboard in headless Chromium (Debian's ``chromium``; ``.ci/run`` installs it).
+"""The dashboard in headless Chromium (Debian's ``chromium``; ``make test`` installs it).
 
 It renders offline (every request that is not the page itself is refused and recorded),
 its charts show, the school table sorts from the keyboard, it reads without JavaScript,
@@ -52,7 +52,7 @@ def browser() -> Iterator[Any]:
     if not CHROMIUM:
         pytest.fail(
             "headless Chromium is missing: install Debian's package (apt-get install -y "
-            "chromium); .ci/run installs it before the tests"
+            "chromium); make test installs it before the tests"
         )
     from playwright.sync_api import sync_playwright
 
