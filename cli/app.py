@@ -27,10 +27,12 @@ from schema.errors import PupilstatsError
 app = typer.Typer(
     help="Disclosure-controlled statistics from a local authority's pupil records.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",  # a docstring's lines reflow to the terminal's width
 )
 run_app = typer.Typer(
     help="Run a flow once (Prefect's temporary local server; no server to start).",
     no_args_is_help=True,
+    rich_markup_mode="markdown",  # a docstring's lines reflow to the terminal's width
 )
 app.add_typer(run_app, name="run")
 show_flags_as_flags()

@@ -22,6 +22,7 @@ from schema.errors import PupilstatsError
 ledger_app = typer.Typer(
     help="The release ledger: every release written, kept in the store.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",  # a docstring's lines reflow to the terminal's width
 )
 app.add_typer(ledger_app, name="ledger")
 

@@ -56,6 +56,7 @@ from schema.errors import PupilstatsError
 consent_app = typer.Typer(
     help="The consent register: research opt-outs and Youth Support Services restrictions.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",  # a docstring's lines reflow to the terminal's width
 )
 app.add_typer(consent_app, name="consent")
 

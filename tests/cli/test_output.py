@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
@@ -47,6 +48,34 @@ def test_help_shows_flags_as_flags(command: list[str], flags: list[str]) -> None
     if command == ["run", "ccg-health"]:
         assert "--no-by-school" in result.output
         assert re.search(r"--academic-year\s+<str>", result.output), "values keep their type"
+
+
+def every_command(command: object, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """The path of every command and group under ``command`` (itself first)."""
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from every_command(sub, (*path, name))
+
+
+def test_every_help_text_reflows_to_the_terminal_and_keeps_its_brackets() -> None:
+    """A command's description wraps at the terminal's width as one paragraph (a docstring's
+    own line breaks made lines of a word or two at 80 columns), and text in square brackets
+    is shown, not taken for markup."""
+    from typer.main import get_command
+
+    paths = list(every_command(get_command(app)))
+    assert len(paths) > 20
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "80"})
+        assert result.exit_code == 0, (path, result.output)
+        description = result.output.split("╭")[0].splitlines()
+        paragraphs = "\n".join(line.strip() for line in description).split("\n\n")
+        for paragraph in paragraphs:
+            lines = [line for line in paragraph.splitlines() if line]
+            for line in lines[:-1]:
+                assert len(line) >= 50, (path, line, paragraph)
+    retention = runner.invoke(app, ["retention", "--help"], env={"COLUMNS": "200"}).output
+    assert "[confirmation]" in retention
 
 
 def test_a_run_prints_whole_paths_its_note_latest_and_data_docs(
