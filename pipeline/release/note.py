@@ -71,6 +71,12 @@ class Reconciliation:
     paragraphs: tuple[str, ...] = ()
     unit: str = "pupils"
     """What the figures count (the heading of their column)."""
+    grid: tuple[tuple[str, ...], ...] = ()
+    """Several chains side by side instead of ``lines``: a heading row, then a row per
+    chain (its labels, then its figures left to right, each the one before less the next
+    but the last, which is what remains)."""
+    labels: int = 1
+    """How many columns of ``grid`` label a chain (the rest are its figures)."""
 
 
 def _rows(pairs: tuple[tuple[str, str], ...], head: tuple[str, str]) -> list[str]:
@@ -109,6 +115,15 @@ def render_note(note: ReleaseNote) -> str:
             lines += [f"| | {note.reconciliation.unit} |", "|---|---:|"]
             lines += [f"| {what} | {figure} |" for what, figure in note.reconciliation.lines]
             lines.append("")
+        if note.reconciliation.grid:
+            head, *rows = note.reconciliation.grid
+            labels = note.reconciliation.labels
+            lines += [
+                "| " + " | ".join(head) + " |",
+                "|" + "---|" * labels + "---:|" * (len(head) - labels),
+                *["| " + " | ".join(row) + " |" for row in rows],
+                "",
+            ]
         for paragraph in note.reconciliation.paragraphs:
             lines += [paragraph, ""]
     for heading, paragraphs in note.sections:

@@ -17,13 +17,15 @@ and a chain whose figures cannot be protected so is refused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 
 from disclosure import Dimension, Profile, Table, audit, primary_cells
 from disclosure.published_cells import published_column
+from pipeline.release.published import ReleaseTable
 from schema.errors import ReleaseRefused
 
 SUPPRESSED = ("primary", "secondary")
@@ -110,3 +112,13 @@ def protected_lines(lines: Sequence[Line], profile: Profile) -> list[tuple[str, 
             text = dict(zip(codes, published_column(table, mask, profile).to_list(), strict=True))
             return [(line.words, text[line.code]) for line in lines]
     raise ReleaseRefused("the reconciliation's figures fail the attacker's audit")
+
+
+def shown_figure(table: ReleaseTable, codes: Mapping[str, str]) -> str:
+    """What ``table`` publishes in the cell with these ``codes`` (one per dimension): a
+    whole number as text, or the release's symbol where the cell is suppressed. A
+    reconciliation's ``fixed`` total is the release's own only where this is a number."""
+    rows = table.cells.filter(*[pl.col(name) == code for name, code in codes.items()])
+    if rows.height != 1:
+        raise ValueError(f"{table.name}: {rows.height} cells match {dict(codes)}")
+    return str(rows[table.measure][0])

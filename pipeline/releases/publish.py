@@ -62,7 +62,7 @@ def publish(
     steps = release_steps(spec)
     tables = steps.release_tables(counted, protected, profile)
     refuse_unaudited(tables, protected.audit)
-    documents = steps.documents(con, counted, profile)
+    documents = steps.documents(con, counted, profile, tables)
     reader = ReaderFiles.build(
         tables,
         ReleaseContext(

@@ -20,7 +20,7 @@ test all read it, so a release is added by one package and one registry entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -128,7 +128,11 @@ class ReleaseSteps:
     count: Callable[[duckdb.DuckDBPyConnection, str | None, Profile, Options], Counted]
     protect: Callable[[Counted, Profile, Options], Protected]
     release_tables: Callable[[Counted, Protected, Profile], list[ReleaseTable]]
-    documents: Callable[[duckdb.DuckDBPyConnection, Counted, Profile], dict[str, str]]
+    documents: Callable[
+        [duckdb.DuckDBPyConnection, Counted, Profile, Sequence[ReleaseTable]], dict[str, str]
+    ]
+    """The documents beside the tables (file name -> text), given the tables as published (a
+    reconciliation shows the release's total only where its tables publish it)."""
     population_statuses: Callable[[duckdb.DuckDBPyConnection, Counted], pl.DataFrame]
     """One row per pupil of the population: ``upn``, ``status``, ``reference_date``."""
     audited_tables: Callable[[Counted], list[Table]]

@@ -126,6 +126,64 @@ def test_open_data_and_spreadsheet_hold_exactly_the_published_cells(
         assert all(c["title"] for c in columns.values()) and table["description"]
 
 
+RECORDS = {
+    "ks2": ("ks2", ""),
+    "ks4": ("ks4", ""),
+    "absence": ("absence", " AND possible_sessions > 0"),
+}
+COHORTS = {
+    "pupils with a KS2 result that year": "ks2",
+    "pupils with a KS4 result that year": "ks4",
+    "enrolments with at least one possible session that year": "absence",
+}
+COUNTS_TABLE = {
+    "ks2": "ks2_expected_sex",
+    "ks4": "ks4_english_maths_5_sex",
+    "absence": "absence_persistent_sex",
+}
+
+
+def test_the_note_reconciles_each_cohort_with_the_delivered_records(
+    run: tuple[RunResult, Path],
+) -> None:
+    """Issue 18: per year and measure, records without an opt-out less those not on roll at
+    the census = the cohort, the LA Total the tables publish; the records are counted here
+    from the store, apart from the release's code."""
+    result, work = run
+    release = result.release
+    text = (release / "README.md").read_text(encoding="utf-8")
+    section = text.split("## How the totals reconcile with the source")[1].split("\n## ")[0]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("| 20")
+    ]
+    assert len(rows) == 9
+    with duckdb.connect(str(work / "store.duckdb"), read_only=True) as con:
+        for year, cohort, records, elsewhere, counted in rows:
+            family = COHORTS[cohort]
+            table, only = RECORDS[family]
+            (census_date,) = con.execute(
+                "SELECT max(census_date) FROM census WHERE census_date BETWEEN ? AND ?",
+                [date(int(year[:4]), 9, 1), date(int(year[:4]) + 1, 8, 31)],
+            ).fetchone()
+            (delivered,) = con.execute(
+                f"SELECT count(*) FROM {table} WHERE academic_year = ?{only} AND upn NOT IN "
+                "(SELECT upn FROM consent_register WHERE consent_type = 'research_opt_out' "
+                "AND effective_from <= ? AND (withdrawn_on IS NULL OR withdrawn_on > ?))",
+                [year, census_date, census_date],
+            ).fetchone()
+            assert records == str(delivered), (year, family)
+            rows_csv = read_rows(release, {"file": f"{COUNTS_TABLE[family]}.csv"})
+            (total,) = [
+                r["pupils"]
+                for r in rows_csv
+                if r["academic_year"] == year and r["school"] == r["sex"] == r["outcome"] == "Total"
+            ]
+            assert counted == total != SYMBOL
+            assert int(records) - int(elsewhere) == int(counted)
+
+
 def test_percentages_and_means_follow_the_published_counts(run: tuple[RunResult, Path]) -> None:
     release = run[0].release
     tables = {t["name"]: t for t in manifest_of(release)["tables"]}

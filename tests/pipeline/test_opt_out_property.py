@@ -214,9 +214,10 @@ def released_bytes(borough: SyntheticBorough) -> dict[str, bytes]:
                 profile = load_profile(spec.default_profile)
                 counted = steps.count(con, spec.period.default, profile, {})
                 protection = protected(steps, counted, profile)
-                for table in steps.release_tables(counted, protection, profile):
+                tables = steps.release_tables(counted, protection, profile)
+                for table in tables:
                     released[f"{spec.name}/{table.name}"] = _csv(table.cells)
-                for name, text in steps.documents(con, counted, profile).items():
+                for name, text in steps.documents(con, counted, profile, tables).items():
                     released[f"{spec.name}/{name}"] = text.encode("utf-8")
     return released
 

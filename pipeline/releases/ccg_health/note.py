@@ -10,6 +10,7 @@ count of its own: every number about children is in the tables, under the profil
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from importlib.metadata import version
 
@@ -26,6 +27,7 @@ from pipeline.release.note import (
     ReleaseNote,
     render_note,
 )
+from pipeline.release.published import ReleaseTable
 from pipeline.release.rates import CI_LOWER, CI_UPPER, NOT_APPLICABLE, PERCENTAGE
 from pipeline.releases.ccg_health.layout import COMBINED, COMBINED_SUFFIX, EXCLUSIVE
 from pipeline.releases.ccg_health.publication import MEASURE, WARD_LABEL
@@ -248,8 +250,14 @@ def measurement_reconciliation(profile: Profile) -> Reconciliation:
     )
 
 
-def documents(con: duckdb.DuckDBPyConnection, counted: Counted, profile: Profile) -> dict[str, str]:
-    """The recipient's note, as ``README.md`` beside the tables."""
+def documents(
+    con: duckdb.DuckDBPyConnection,
+    counted: Counted,
+    profile: Profile,
+    published: Sequence[ReleaseTable],
+) -> dict[str, str]:
+    """The recipient's note, as ``README.md`` beside the tables (its reconciliation is in
+    words only, so it needs neither the store nor the tables as ``published``)."""
     detail = counted.detail
     note = health_note(
         academic_year=detail.academic_year,

@@ -19,6 +19,7 @@ the run summary gives it to the council's staff.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import duckdb
@@ -26,7 +27,8 @@ import duckdb
 from disclosure import Profile, Table
 from pipeline.profiles import available_profiles
 from pipeline.release.note import NOTE_FILE, NoteTable, Reconciliation, ReleaseNote, render_note
-from pipeline.release.reconciliation import Line, protected_lines
+from pipeline.release.published import ReleaseTable
+from pipeline.release.reconciliation import Line, protected_lines, shown_figure
 from pipeline.releases.funding_round.population import FUNDED_NC_YEARS
 from pipeline.releases.funding_round.publication import MEASURE
 from pipeline.releases.funding_round.tables import CATEGORY_TOTAL, FUNDING_FACTORS, SCHOOL_TOTAL
@@ -100,11 +102,26 @@ def la_total(tables: list[Table]) -> int:
     return int(row["value"])
 
 
+def la_total_shown(tables: list[Table], published: Sequence[ReleaseTable]) -> str | None:
+    """The LA total as the first funding table publishes it (None without the tables)."""
+    released = {t.name: t for t in published}
+    first = released.get(tables[0].name)
+    if first is None:
+        return None
+    return shown_figure(first, {d.name: d.total for d in first.dimensions})
+
+
 def census_reconciliation(
-    con: duckdb.DuckDBPyConnection, census_date: date, total: int, profile: Profile
+    con: duckdb.DuckDBPyConnection,
+    census_date: date,
+    total: int,
+    profile: Profile,
+    shown: str | None = None,
 ) -> Reconciliation:
     """From the pupils on roll at the census to the LA total (module docstring), each figure shown
-    under ``profile``; ``total`` is the LA total the tables publish (their true value)."""
+    under ``profile``; ``total`` is the LA total's true value and ``shown`` what the tables
+    publish for it. Where they hide it, the steps are given in words only: a figure of the
+    chain would give the hidden total away."""
     (found,) = con.execute(
         _RECONCILIATION,
         {"census_date": census_date, "funded": list(FUNDED_NC_YEARS)},
@@ -115,6 +132,24 @@ def census_reconciliation(
             f"the census counts {counted} funded pupils but the tables' LA total is {total}"
         )
     years = " and ".join(NOT_FUNDED_YEARS)
+    opt_outs = (
+        "Pupils with a research opt-out in force on the census date are in none of these "
+        "figures: they are left out before anything is counted, and how many there are "
+        "is not published (the opt-out covers statistics about them)."
+    )
+    if shown is not None and shown != str(total):
+        if shown != profile.symbol:
+            raise RuntimeError(f"the tables publish the LA total {total} as {shown!r}")
+        return Reconciliation(
+            lines=(),
+            paragraphs=(
+                f"The LA total is suppressed in this release's tables (`{profile.symbol}`), "
+                "so the steps to it are given in words only: pupils on roll on the census "
+                "(single or main registration), less pupils in NC years "
+                f"{years} (KS5), are the pupils counted.",
+                opt_outs,
+            ),
+        )
     lines = [
         Line(
             "pupils",
@@ -140,9 +175,7 @@ def census_reconciliation(
     return Reconciliation(
         lines=tuple(protected_lines(lines, profile)),
         paragraphs=(
-            "Pupils with a research opt-out in force on the census date are in none of these "
-            "figures: they are left out before anything is counted, and how many there are "
-            "is not published (the opt-out covers statistics about them).",
+            opt_outs,
             f"These figures follow the tables' rules: a figure of 1 to {profile.threshold - 1} "
             f"is shown as `{profile.symbol}`, and so is any figure that would let it be worked "
             "out from the others (pupils on roll less KS5 = pupils counted).",
@@ -176,9 +209,14 @@ def _rules(profile: Profile) -> list[str]:
 
 
 def funding_note(
-    con: duckdb.DuckDBPyConnection, census_date: date, tables: list[Table], profile: Profile
+    con: duckdb.DuckDBPyConnection,
+    census_date: date,
+    tables: list[Table],
+    profile: Profile,
+    published: Sequence[ReleaseTable] = (),
 ) -> str:
-    """The reader's note of the funding round of ``census_date`` (module docstring)."""
+    """The reader's note of the funding round of ``census_date`` (module docstring);
+    ``published``, the tables as released, tell whether the LA total is shown."""
     school = tables[0].dimensions[0]
     phases = sorted(c for c, p in school.parents.items() if p == school.total)
     files = [
@@ -237,11 +275,20 @@ def funding_note(
             "additive relations can be rebuilt), the profile, the audit's verdict and the "
             "sha256 of every file.",
         ),
-        reconciliation=census_reconciliation(con, census_date, la_total(tables), profile),
+        reconciliation=census_reconciliation(
+            con, census_date, la_total(tables), profile, la_total_shown(tables, published)
+        ),
     )
     return render_note(note)
 
 
-def documents(con: duckdb.DuckDBPyConnection, counted: Counted, profile: Profile) -> dict[str, str]:
-    """The reader's note, as ``README.md`` beside the tables."""
-    return {NOTE_FILE: funding_note(con, counted.reference_date, counted.detail, profile)}
+def documents(
+    con: duckdb.DuckDBPyConnection,
+    counted: Counted,
+    profile: Profile,
+    published: Sequence[ReleaseTable],
+) -> dict[str, str]:
+    """The reader's note, as ``README.md`` beside the tables as published."""
+    return {
+        NOTE_FILE: funding_note(con, counted.reference_date, counted.detail, profile, published)
+    }

@@ -63,6 +63,22 @@ performance statistic is about: the tables count the ``counted`` rows
 
 _ROWS = "SELECT count(*) FROM {table} WHERE academic_year = $year{only}"
 
+_ELIGIBLE_NOT_ON_ROLL = """
+WITH year_census AS ({year_census})
+SELECT count(*)
+FROM {table} AS r
+WHERE r.academic_year = $year{only}
+  AND NOT EXISTS (
+      SELECT 1 FROM census AS c
+      JOIN year_census AS y ON y.census_date = c.census_date AND y.academic_year = $year
+      WHERE c.upn = r.upn AND on_roll(c.enrolment_status)
+  )
+  AND r.upn NOT IN (SELECT upn FROM research_opt_outs_on($census_date))
+"""
+"""The year's rows whose pupil is not on roll at its autumn census and has no research
+opt-out in force at that census date (the consent register, by UPN): the rows a reader's
+reconciliation may name, since an opted-out pupil is in no published figure."""
+
 _VALUES: dict[str, tuple[str, str, str]] = {
     KS2.name: (
         "ks2",
@@ -98,6 +114,9 @@ class Exclusions:
     counted: int
     opted_out: int
     not_on_census: int
+    not_on_census_eligible: int = 0
+    """Of ``not_on_census``, the rows of pupils with no research opt-out in force at the
+    census date (``_ELIGIBLE_NOT_ON_ROLL``)."""
 
 
 def _query(template: str, family: Family) -> str:
@@ -151,8 +170,19 @@ def exclusions(con: duckdb.DuckDBPyConnection, family: Family, academic_year: st
     population = family_population(con, family, academic_year)
     counted = int(population["counted"].sum())
     opted_out = population.height - counted
+    census_date = census_date_of(con, academic_year)
+    eligible_elsewhere = con.sql(
+        _query(_ELIGIBLE_NOT_ON_ROLL, family),
+        params={"year": academic_year, "census_date": census_date},
+    ).fetchall()[0][0]
     return Exclusions(
-        family.name, academic_year, rows, counted, opted_out, rows - population.height
+        family.name,
+        academic_year,
+        rows,
+        counted,
+        opted_out,
+        rows - population.height,
+        int(eligible_elsewhere),
     )
 
 

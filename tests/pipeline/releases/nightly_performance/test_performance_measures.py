@@ -8,6 +8,7 @@ Every expected figure below is worked out in the comments from the rows listed h
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,7 @@ from pipeline.releases.nightly_performance import (
 )
 from pipeline.releases.nightly_performance.means import published_means
 from pipeline.releases.nightly_performance.measures import ABSENCE, BREAKDOWNS, KS2, KS4, Breakdown
-from pipeline.releases.nightly_performance.pupils import counted_pupils
+from pipeline.releases.nightly_performance.pupils import counted_pupils, exclusions
 from pipeline.releases.nightly_performance.requests import requested_cells
 from pipeline.releases.nightly_performance.tables import Population
 from pipeline.rights.consent_register import Instruction, record_instruction
@@ -384,6 +385,7 @@ def test_opt_outs_and_pupils_on_no_census_are_excluded(
 ) -> None:
     ks2 = populations["ks2_2025-26"].exclusions
     assert (ks2.rows, ks2.counted, ks2.opted_out, ks2.not_on_census) == (13, 11, 1, 1)
+    assert ks2.not_on_census_eligible == 1  # the pupil on no census has no opt-out
     ks4 = populations["ks4_2025-26"].exclusions
     assert (ks4.rows, ks4.counted, ks4.opted_out) == (8, 7, 1)
     with open_store(store) as con:
@@ -393,6 +395,27 @@ def test_opt_outs_and_pupils_on_no_census_are_excluded(
     # the opted-out pupil's met result and the stranger's are nowhere in the tables
     assert cell(populations["ks2_2025-26"].table_for(BY["sex"]), school=P1, sex="M") == 3
 
+
+
+def test_a_pupil_on_no_census_with_an_opt_out_leaves_the_reconciliation(
+    store: Path, tmp_path: Path
+) -> None:
+    """The reader's reconciliation names rows of pupils not on roll only when they have no
+    research opt-out in force at the census: the stranger's opt-out takes their row out."""
+    copy = tmp_path / "store.duckdb"
+    shutil.copy2(store, copy)
+    shutil.copy2(f"{store}.rights-key", f"{copy}.rights-key")
+    with open_store(copy) as con:
+        # a delivered consent.csv row (the register command wants a census that holds them)
+        con.execute(
+            "INSERT INTO consent (upn, consent_type, recorded_by, recorded_on, "
+            "effective_from, source_ref) VALUES (?, 'research_opt_out', 'parent', "
+            "DATE '2025-09-01', DATE '2025-09-01', 'T-stranger')",
+            [STRANGER],
+        )
+        ks2 = exclusions(con, KS2, "2025/26")
+    assert (ks2.rows, ks2.counted, ks2.not_on_census) == (13, 11, 1)
+    assert ks2.not_on_census_eligible == 0
 
 def test_trend_year_is_its_own_population(populations: dict[str, Population]) -> None:
     last = populations["ks2_2024-25"]
