@@ -33,7 +33,10 @@ NIGHTLY_PERFORMANCE = ReleaseSpec(
         "opt-out in force at the census leaves a pupil out of that year."
     ),
     tables=("ks2", "ks4", "absence"),
-    note="README.md (measures, breakdowns, symbols) and schools.csv (school names)",
+    note=(
+        "README.md (measures, breakdowns, rules, symbols, how each cohort reconciles with "
+        "the records) and schools.csv (school names)"
+    ),
     options=(
         RunOption(
             "method",
