@@ -54,12 +54,30 @@ def print_loads(reports: list[LoadReport]) -> None:
         if len(folders) > 1 and Path(r.file).parent != heading:
             heading = Path(r.file).parent
             console.print(f"[bold]{heading.name}[/]  {heading}", highlight=False, soft_wrap=True)
-        reasons = ", ".join(f"{k} {v}" for k, v in r.quarantined_by_reason.items())
         console.print(
             f"{r.input:>8}  read {r.rows_read:>6}  accepted {r.rows_accepted:>6}  "
-            f"quarantined {r.rows_quarantined:>4}" + (f"  ({reasons})" if reasons else ""),
+            f"quarantined {r.rows_quarantined:>4}",
             highlight=False,
         )
+        reasons = [f"{k} {v}" for k, v in r.quarantined_by_reason.items()]
+        for line in reason_lines(reasons, width=console.width - len(REASON_INDENT)):
+            console.print(REASON_INDENT + line, highlight=False, soft_wrap=True)
+
+
+REASON_INDENT = " " * 10
+
+
+def reason_lines(reasons: list[str], width: int) -> list[str]:
+    """The quarantine reasons (``check count``) packed into lines of at most ``width``
+    characters, comma-separated, never splitting a reason from its count (a reason longer
+    than the width has a line of its own)."""
+    lines: list[str] = []
+    for reason in reasons:
+        if lines and len(lines[-1]) + len(", ") + len(reason) + len(",") <= width:
+            lines[-1] += ", " + reason
+        else:
+            lines.append(reason)
+    return [line + "," for line in lines[:-1]] + lines[-1:]
 
 
 @app.command()

@@ -52,7 +52,11 @@ def _tell(event: StepEvent) -> None:
 
 
 def _event(task: Any, task_run: Any, **fields: Any) -> StepEvent:
-    return StepEvent(step=str(task.name), run_id=str(getattr(task_run, "id", "")), **fields)
+    """The event of ``task_run``: named by the run where its task names its runs (e.g. ``load
+    inputs 2024-25``: which of several folders), else by the task."""
+    named = getattr(task, "task_run_name", None) and getattr(task_run, "name", None)
+    step = str(task_run.name) if named else str(task.name)
+    return StepEvent(step=step, run_id=str(getattr(task_run, "id", "")), **fields)
 
 
 def step_started(task: Any, task_run: Any, state: Any) -> None:

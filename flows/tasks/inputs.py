@@ -24,7 +24,16 @@ from pipeline.store import open_store
 from schema.errors import BatchRejected
 
 
-@store_task(name="load inputs")
+def _validated_folder() -> str:
+    """The run name of ``validate inputs``: the folder its staged files came from."""
+    from prefect.runtime import task_run
+
+    staged = task_run.parameters.get("staged") or []
+    folders = sorted({Path(s.file).parent.name for s in staged})
+    return " ".join(["validate inputs", *folders])
+
+
+@store_task(name="load inputs", task_run_name="load inputs {input_dir.name}")
 def load_inputs(input_dir: Path, db_path: Path) -> list[StagedFile]:
     """Read and parse every input file of ``input_dir`` into the store's staging tables."""
     files = find_input_files(input_dir)
@@ -32,7 +41,7 @@ def load_inputs(input_dir: Path, db_path: Path) -> list[StagedFile]:
         return stage_inputs(con, files)
 
 
-@store_task(name="validate inputs")
+@store_task(name="validate inputs", task_run_name=_validated_folder)
 def validate_inputs(
     staged: list[StagedFile],
     db_path: Path,

@@ -115,3 +115,17 @@ def test_an_error_naming_a_long_path_is_one_line_at_80_columns(tmp_path: Path) -
         f"error: {missing}: input folder not found (one holding census.csv, schools.csv, "
         "consent.csv)"
     ]
+
+
+def test_quarantine_reasons_wrap_under_their_input_without_splitting_a_reason() -> None:
+    from cli.data_commands import reason_lines
+
+    reasons = [f"check_number_{n} {n * 10}" for n in range(1, 9)]
+    lines = reason_lines(reasons, width=50)
+    assert all(len(line) <= 50 for line in lines) and len(lines) > 1
+    assert ", ".join(lines).replace(",,", ",") == ", ".join(reasons)
+    assert all(line.endswith(",") for line in lines[:-1]) and not lines[-1].endswith(",")
+    assert reason_lines([], width=50) == []
+    assert reason_lines(["a_reason_longer_than_the_width 3"], width=10) == [
+        "a_reason_longer_than_the_width 3"
+    ]

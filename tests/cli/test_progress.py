@@ -73,3 +73,26 @@ def test_a_step_the_command_runs_itself_leaves_no_line_when_it_raises() -> None:
         raise ValueError("bad")
     (line,) = out.getvalue().splitlines()
     assert re.fullmatch(r"  done generating a borough \(\d+\.\d s\)", line), line
+
+
+def test_a_step_run_once_per_folder_is_named_by_its_folder() -> None:
+    """``load inputs`` and ``validate inputs`` run once per input folder: their lines name
+    the folder (``done load inputs 2024-25``), so a demo's three years can be told apart;
+    a task that does not name its runs keeps the task's name."""
+    from pathlib import Path
+
+    from flows.tasks.inputs import load_inputs, validate_inputs
+
+    template = load_inputs.task_run_name
+    assert isinstance(template, str)
+    assert template.format(input_dir=Path("data/synthetic/2024-25")) == "load inputs 2024-25"
+    assert callable(validate_inputs.task_run_name)
+
+    class _NamedRun(_Run):
+        name = "load inputs 2024-25"
+
+    events: list[StepEvent] = []
+    with watching_steps(events.append):
+        step_started(load_inputs, _NamedRun(), None)
+        step_started(_Task(), _NamedRun(), None)  # a task without run names: its own name
+    assert [e.step for e in events] == ["load inputs 2024-25", "protect and audit"]

@@ -92,16 +92,26 @@ def filled(form: str, values: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def borough_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh working folder with the store and reports under it, Prefect's test API on."""
+    """A fresh working folder with the store and reports under it, Prefect's test API on.
+    Afterwards Prefect's log handlers are set up again: a run invoked here sets them up on
+    the runner's output, which is closed once the invocation ends, and a later test of the
+    same process would log into a closed file."""
+    from prefect.logging.configuration import setup_logging
     from prefect.testing.utilities import prefect_test_harness
 
     work = tmp_path_factory.mktemp("readme")
-    with pytest.MonkeyPatch.context() as patch, prefect_test_harness(server_startup_timeout=120):
-        patch.chdir(work)
-        patch.setenv("PUPILSTATS_DB", str(work / "data" / "pupilstats.duckdb"))
-        patch.setenv("PUPILSTATS_REPORTS", str(work / "reports"))
-        patch.setenv("COLUMNS", "200")
-        yield work
+    try:
+        with (
+            pytest.MonkeyPatch.context() as patch,
+            prefect_test_harness(server_startup_timeout=120),
+        ):
+            patch.chdir(work)
+            patch.setenv("PUPILSTATS_DB", str(work / "data" / "pupilstats.duckdb"))
+            patch.setenv("PUPILSTATS_REPORTS", str(work / "reports"))
+            patch.setenv("COLUMNS", "200")
+            yield work
+    finally:
+        setup_logging(incremental=False)
 
 
 def test_the_readme_lists_its_commands() -> None:
