@@ -14,7 +14,7 @@ suite stays fast; ``make demo`` generates the full 48,000.
 
 Four lines run elsewhere, named in ``RUN_ELSEWHERE`` with the file that runs them (``make
 demo`` and ``pupilstats demo``, the whole 48,000-pupil borough, take minutes: CI's ``.ci/run``
-runs ``make demo`` on a fresh clone, then ``make test``); any other line the README gains must
+runs ``make test`` on a fresh clone, then ``make demo``); any other line the README gains must
 run here, so a README command that stops working, or a new one nobody runs, fails this test.
 """
 
@@ -42,8 +42,8 @@ SMALL_BOROUGH = ("--pupils 48000", "--pupils 3000")
 """The written borough size and the one run here."""
 
 RUN_ELSEWHERE = {
-    "make demo": ".ci/run",  # the whole 48,000-pupil borough: minutes, run by CI before make test
-    "make test": ".ci/run",  # after `make demo`, as the README orders them
+    "make demo": ".ci/run",  # the whole 48,000-pupil borough: minutes, run by CI after make test
+    "make test": ".ci/run",  # first, on the clean clone
     "pupilstats demo": "Makefile",  # `make demo` runs exactly this line
     "pupilstats serve": "tests/cli/test_serve_stop.py",  # needs a real Prefect server
 }
