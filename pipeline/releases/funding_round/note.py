@@ -102,12 +102,9 @@ def la_total(tables: list[Table]) -> int:
     return int(row["value"])
 
 
-def la_total_shown(tables: list[Table], published: Sequence[ReleaseTable]) -> str | None:
-    """The LA total as the first funding table publishes it (None without the tables)."""
-    released = {t.name: t for t in published}
-    first = released.get(tables[0].name)
-    if first is None:
-        return None
+def la_total_shown(tables: list[Table], published: Sequence[ReleaseTable]) -> str:
+    """The LA total as the first funding table publishes it."""
+    (first,) = [t for t in published if t.name == tables[0].name]
     return shown_figure(first, {d.name: d.total for d in first.dimensions})
 
 
@@ -116,7 +113,7 @@ def census_reconciliation(
     census_date: date,
     total: int,
     profile: Profile,
-    shown: str | None = None,
+    shown: str,
 ) -> Reconciliation:
     """From the pupils on roll at the census to the LA total (module docstring), each figure shown
     under ``profile``; ``total`` is the LA total's true value and ``shown`` what the tables
@@ -137,7 +134,7 @@ def census_reconciliation(
         "figures: they are left out before anything is counted, and how many there are "
         "is not published (the opt-out covers statistics about them)."
     )
-    if shown is not None and shown != str(total):
+    if shown != str(total):
         if shown != profile.symbol:
             raise RuntimeError(f"the tables publish the LA total {total} as {shown!r}")
         return Reconciliation(
@@ -213,7 +210,7 @@ def funding_note(
     census_date: date,
     tables: list[Table],
     profile: Profile,
-    published: Sequence[ReleaseTable] = (),
+    published: Sequence[ReleaseTable],
 ) -> str:
     """The reader's note of the funding round of ``census_date`` (module docstring);
     ``published``, the tables as released, tell whether the LA total is shown."""
