@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -72,6 +73,25 @@ def serve(
     with contextlib.suppress(KeyboardInterrupt):
         _serve(cron, timezone, input_dir, db, reports, limit)
     console.print("pupilstats serve: stopped", highlight=False)
+    _exit_stopped()
+
+
+def _exit_stopped() -> None:
+    """Exit 0 now that the runner has stopped, once Prefect's log and event workers have
+    sent what they hold (a second at most each). The interpreter's own shutdown is skipped: a
+    SIGTERM just after the runner started (its event loop and workers still starting in
+    their threads) made it abort with "FATAL: exception not rethrown" (exit -6) about once
+    in five such stops, while finalizing those threads."""
+    if "prefect.logging.handlers" in sys.modules:
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        with contextlib.suppress(Exception):
+            APILogWorker.drain_all(timeout=1)
+            EventsWorker.drain_all(timeout=1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _interrupt(signum: int, frame: object) -> None:
