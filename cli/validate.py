@@ -51,10 +51,12 @@ def check_lines(check: FileCheck) -> list[str]:
     if not check.by_check:
         return [f"    {code:<28} {rows:>7}" for code, rows in check.quarantined_by_reason.items()]
     lines = []
+    checks = max(24, *(len(c.check) for c in check.by_check))
+    fields = max(20, *(len(c.field) for c in check.by_check))  # aligned when one names several
     for c in check.by_check:
         more = ", ..." if c.rows > len(c.first_lines) else ""
         where = ", ".join(str(n) for n in c.first_lines) + more
-        lines.append(f"    {c.check:<24} {c.field:<20} {c.rows:>7}  line(s) {where}")
+        lines.append(f"    {c.check:<{checks}} {c.field:<{fields}} {c.rows:>7}  line(s) {where}")
     return lines
 
 

@@ -148,3 +148,23 @@ def test_a_value_a_terminal_would_act_on_is_listed_escaped_on_one_line(
 ) -> None:
     assert shown_value("school_name", value) == shown
     assert shown_value("legal_surname", value) == "<masked>"
+
+
+def test_validate_keeps_its_columns_aligned_when_a_check_names_several_fields() -> None:
+    from cli.validate import check_lines
+    from pipeline.load.check import CheckLines, FileCheck
+
+    check = FileCheck(
+        "census",
+        "census.csv",
+        rows_read=10,
+        rows_accepted=8,
+        rows_quarantined=2,
+        by_check=(
+            CheckLines("dob_nc_year_mismatch", "date_of_birth, nc_year, census_date", 1, (4,)),
+            CheckLines("not_a_number", "idaci_score", 1, (9,)),
+        ),
+    )
+    lines = check_lines(check)
+    assert len({line.index("line(s)") for line in lines}) == 1, lines
+    assert lines[1].split() == ["not_a_number", "idaci_score", "1", "line(s)", "9"]

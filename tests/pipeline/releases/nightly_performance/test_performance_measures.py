@@ -396,7 +396,6 @@ def test_opt_outs_and_pupils_on_no_census_are_excluded(
     assert cell(populations["ks2_2025-26"].table_for(BY["sex"]), school=P1, sex="M") == 3
 
 
-
 def test_a_pupil_on_no_census_with_an_opt_out_leaves_the_reconciliation(
     store: Path, tmp_path: Path
 ) -> None:
@@ -416,6 +415,7 @@ def test_a_pupil_on_no_census_with_an_opt_out_leaves_the_reconciliation(
         ks2 = exclusions(con, KS2, "2025/26")
     assert (ks2.rows, ks2.counted, ks2.not_on_census) == (13, 11, 1)
     assert ks2.not_on_census_eligible == 0
+
 
 def test_trend_year_is_its_own_population(populations: dict[str, Population]) -> None:
     last = populations["ks2_2024-25"]
